@@ -1,0 +1,42 @@
+package dev.tollgate.api;
+
+import dev.tollgate.accounts.SecretKeys;
+import dev.tollgate.billing.Meters;
+import dev.tollgate.core.ApiError;
+import dev.tollgate.customers.Customers;
+import dev.tollgate.subscriptions.CreditBundles;
+import dev.tollgate.subscriptions.Plans;
+import io.helidon.webserver.http.HttpRouting;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/** Registers every HTTP route of the server on a routing builder. */
+public final class ApiRoutes {
+    private ApiRoutes() {
+    }
+
+    /** The services the routes call. */
+    public record Services(SecretKeys secretKeys, Meters meters, Plans plans,
+            CreditBundles creditBundles, Customers customers) {
+    }
+
+    /**
+     * Adds the health check, the management API and a JSON 404 for every other path.
+     *
+     * @param ready whether startup finished; {@code /healthz} answers 503 until it has
+     */
+    public static void register(HttpRouting.Builder routing, Services services,
+            BooleanSupplier ready) {
+        Endpoints endpoints = new Endpoints(services.secretKeys());
+        routing.get("/healthz", Endpoints.open(() -> ready.getAsBoolean()
+                ? Reply.ok(Map.of("status", "ok"))
+                : new Reply(503, Map.of("status", "starting"))));
+        new MeterRoutes(services.meters(), endpoints).register(routing);
+        new PlanRoutes(services.plans(), services.creditBundles(), endpoints).register(routing);
+        new CustomerRoutes(services.customers(), endpoints).register(routing);
+        new SecretKeyRoutes(services.secretKeys(), endpoints).register(routing);
+        routing.any((request, response) -> Endpoints.send(response, new Reply(404,
+                Endpoints.errorBody(ApiError.noRoute(request.prologue().method().text(),
+                        request.path().path())))));
+    }
+}

@@ -1,0 +1,98 @@
+package dev.tollgate.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.accounts.SecretKeys;
+import dev.tollgate.core.ApiError;
+import dev.tollgate.core.Caller;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns API handlers into Helidon handlers: authenticates the secret key, runs the handler,
+ * writes its reply as JSON, and maps every failure to the JSON error body. Unexpected
+ * exceptions are logged and answered with a generic 500 that reveals nothing.
+ */
+final class Endpoints {
+    private static final Logger LOG = LoggerFactory.getLogger(Endpoints.class);
+
+    /** The work of one authenticated endpoint. */
+    @FunctionalInterface
+    interface ApiHandler {
+        Reply handle(Call call);
+    }
+
+    private final SecretKeys secretKeys;
+
+    Endpoints(SecretKeys secretKeys) {
+        this.secretKeys = secretKeys;
+    }
+
+    /** Wraps a handler that needs a secret key. */
+    Handler authenticated(ApiHandler handler) {
+        return (request, response) -> respond(request, response, () -> {
+            Caller caller = secretKeys.authenticate(bearerToken(request));
+            return handler.handle(new Call(request, caller));
+        });
+    }
+
+    /** Wraps a handler that needs no credentials. */
+    static Handler open(java.util.function.Supplier<Reply> handler) {
+        return (request, response) -> respond(request, response, handler::get);
+    }
+
+    private static String bearerToken(ServerRequest request) {
+        Optional<String> header = request.headers().first(HeaderNames.AUTHORIZATION);
+        if (header.isEmpty()) {
+            throw ApiError.unauthenticated("Missing Authorization header. Send "
+                    + "'Authorization: Bearer <secret key>'.");
+        }
+        String value = header.get().strip();
+        if (!value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw ApiError.unauthenticated("Authorization header must use the Bearer scheme: "
+                    + "'Authorization: Bearer <secret key>'.");
+        }
+        return value.substring(7).strip();
+    }
+
+    private static void respond(ServerRequest request, ServerResponse response,
+            java.util.function.Supplier<Reply> work) {
+        Reply reply;
+        try {
+            reply = work.get();
+        } catch (ApiError e) {
+            reply = new Reply(e.status(), errorBody(e));
+        } catch (RuntimeException e) {
+            LOG.error("Request failed method={} path={}", request.prologue().method().text(),
+                    request.path().path(), e);
+            reply = new Reply(500, errorBody("api_error", "internal_error", null,
+                    "The server failed to handle this request. It was logged; retry later."));
+        }
+        send(response, reply);
+    }
+
+    static void send(ServerResponse response, Reply reply) {
+        response.status(reply.status());
+        response.header(HeaderNames.CONTENT_TYPE, "application/json");
+        response.header(HeaderNames.CACHE_CONTROL, "no-store");
+        response.send(Json.write(reply.body()));
+    }
+
+    static ObjectNode errorBody(ApiError error) {
+        return errorBody(error.type(), error.code(), error.param().orElse(null), error.getMessage());
+    }
+
+    private static ObjectNode errorBody(String type, String code, String param, String message) {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        ObjectNode error = body.putObject("error");
+        error.put("type", type);
+        error.put("code", code);
+        error.put("message", message);
+        error.put("param", param);
+        return body;
+    }
+}

@@ -1,0 +1,108 @@
+package dev.tollgate.app;
+
+import dev.tollgate.accounts.Merchants;
+import dev.tollgate.accounts.SecretKeys;
+import dev.tollgate.core.Ids;
+import dev.tollgate.storage.Database;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The {@code tollgate} command line. */
+@Command(name = "tollgate", mixinStandardHelpOptions = true, version = "Tollgate 0.1.0",
+        description = "Usage-based billing with a metering AI gateway.",
+        subcommands = {Main.Serve.class, Main.MerchantCommand.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+        int exitCode = new CommandLine(new Main())
+                .setExecutionExceptionHandler((error, commandLine, parseResult) -> {
+                    commandLine.getErr().println("tollgate: " + error.getMessage());
+                    return 1;
+                })
+                .execute(args);
+        if (exitCode != 0) {
+            System.exit(exitCode);
+        }
+    }
+
+    /** Options shared by every command that opens the database, mixed into each. */
+    static final class StorageOptions {
+        @Option(names = "--data", paramLabel = "DIR",
+                description = "Data directory for the SQLite file and bootstrap keys"
+                        + " (env TOLLGATE_DATA_DIR, default ./data).")
+        Path data;
+
+        Config config(String host, Integer port) {
+            return Config.from(host, port, data, System.getenv());
+        }
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true,
+            description = "Start the HTTP server.")
+    static final class Serve implements Callable<Integer> {
+        @Option(names = "--port", paramLabel = "PORT",
+                description = "TCP port (env TOLLGATE_PORT, default 8080; 0 picks a free port).")
+        Integer port;
+
+        @Option(names = "--host", paramLabel = "HOST",
+                description = "Address to listen on (default 127.0.0.1).")
+        String host;
+
+        @CommandLine.Mixin
+        StorageOptions storage;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            Server server = Server.start(storage.config(host, port), Clock.systemUTC(),
+                    System.out);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.stop();
+                stopped.countDown();
+            }, "tollgate-shutdown"));
+            stopped.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "merchant", mixinStandardHelpOptions = true,
+            description = "Manage merchant accounts in the configured database.",
+            subcommands = {MerchantCreate.class})
+    static final class MerchantCommand {
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Create a merchant and print its sandbox and live secret keys once.")
+    static final class MerchantCreate implements Callable<Integer> {
+        @Parameters(paramLabel = "NAME", description = "The merchant's name.")
+        String name;
+
+        @CommandLine.Mixin
+        StorageOptions storage;
+
+        @Override
+        public Integer call() {
+            Config config = storage.config(null, null);
+            if (config.databaseUrl().isEmpty()) {
+                config.dataDir().toFile().mkdirs();
+            }
+            try (Database database = Database.open(config.jdbcUrl())) {
+                Clock clock = Clock.systemUTC();
+                Ids ids = new Ids(clock);
+                Merchants merchants = new Merchants(database.jdbi(), ids, clock,
+                        new SecretKeys(database.jdbi(), ids, clock));
+                System.out.print(BootstrapKeys.describe(merchants.create(name)));
+            }
+            return 0;
+        }
+    }
+}
