@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * A running Tollgate node: the database with migrations applied, the services, and the HTTP
@@ -40,6 +41,7 @@ public final class Server implements AutoCloseable {
      * {@code out}), and starts listening.
      */
     public static Server start(Config config, Clock clock, PrintStream out) {
+        routeJulToSlf4j();
         if (config.databaseUrl().isEmpty()) {
             createDataDir(config);
         }
@@ -72,6 +74,14 @@ public final class Server implements AutoCloseable {
         } catch (RuntimeException e) {
             database.close();
             throw e;
+        }
+    }
+
+    /** Sends Helidon's java.util.logging output through SLF4J, so one format covers all logs. */
+    private static synchronized void routeJulToSlf4j() {
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
         }
     }
 

@@ -1,0 +1,119 @@
+package dev.tollgate.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tollgate.app.Config;
+import dev.tollgate.app.Server;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * A Tollgate server started in this JVM on a free port over a fresh {@link TestDatabase}, with
+ * known bootstrap keys, and a small HTTP client for its API.
+ */
+public final class TestServer implements AutoCloseable {
+    public static final String SANDBOX_KEY = "aks_test_" + "S".repeat(40);
+    public static final String LIVE_KEY = "aks_live_" + "L".repeat(40);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final TestDatabase database;
+    private final Server server;
+    private final HttpClient client = HttpClient.newHttpClient();
+
+    private TestServer(TestDatabase database, Server server) {
+        this.database = database;
+        this.server = server;
+    }
+
+    public static TestServer start(DatabaseKind kind) {
+        return start(kind, Clock.systemUTC());
+    }
+
+    public static TestServer start(DatabaseKind kind, Clock clock) {
+        TestDatabase database = TestDatabase.create(kind);
+        Config config = new Config("127.0.0.1", 0, database.dataDir(),
+                database.databaseUrlSetting(), Optional.of(SANDBOX_KEY), Optional.of(LIVE_KEY));
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        try {
+            return new TestServer(database, Server.start(config, clock, quiet));
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    public TestDatabase database() {
+        return database;
+    }
+
+    public Server server() {
+        return server;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** The API base URL as the Node SDK expects it: {@code http://127.0.0.1:PORT/v1/}. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port() + "/v1/";
+    }
+
+    public ApiResponse get(String key, String path) {
+        return send(key, "GET", path, null);
+    }
+
+    public ApiResponse delete(String key, String path) {
+        return send(key, "DELETE", path, null);
+    }
+
+    public ApiResponse post(String key, String path, String json) {
+        return send(key, "POST", path, json);
+    }
+
+    public ApiResponse patch(String key, String path, String json) {
+        return send(key, "PATCH", path, json);
+    }
+
+    /** Sends a request; {@code key} may be null for no Authorization header. */
+    public ApiResponse send(String key, String method, String path, String json) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port() + path));
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        request.header("Content-Type", "application/json");
+        request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(json));
+        try {
+            HttpResponse<String> response = client.send(request.build(),
+                    HttpResponse.BodyHandlers.ofString());
+            String text = response.body();
+            JsonNode body = text.isEmpty() ? JSON.nullNode() : JSON.readTree(text);
+            return new ApiResponse(response.statusCode(), body, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } finally {
+            database.close();
+        }
+    }
+}
