@@ -26,11 +26,22 @@ final class Call {
     }
 
     String pathParam(String name) {
-        return request.path().pathParameters().get(name);
+        return withoutNul("Path parameter", name, request.path().pathParameters().get(name));
     }
 
     Optional<String> query(String name) {
-        return request.query().first(name).asOptional().filter(value -> !value.isEmpty());
+        return request.query().first(name).asOptional()
+                .filter(value -> !value.isEmpty())
+                .map(value -> withoutNul("Query parameter", name, value));
+    }
+
+    /** Rejects a decoded value with U+0000, which PostgreSQL text cannot hold and no id has. */
+    private static String withoutNul(String kind, String name, String value) {
+        if (value.indexOf('\0') >= 0) {
+            throw ApiError.invalid(name, kind + " '" + name
+                    + "' must not contain the NUL character (%00).");
+        }
+        return value;
     }
 
     /** Reads {@code cursor} and {@code limit} from the query. */

@@ -1,6 +1,9 @@
 package dev.tollgate.api;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.core.ApiError;
@@ -36,10 +39,18 @@ final class JsonBody {
         JsonNode root;
         try {
             root = Json.MAPPER.readTree(bytes);
+        } catch (StreamConstraintsException e) {
+            StreamReadConstraints limits = Json.MAPPER.getFactory().streamReadConstraints();
+            throw ApiError.malformedBody("Request body exceeds the JSON parser's limits:"
+                    + " send at most " + limits.getMaxNestingDepth() + " levels of nesting and"
+                    + " numbers of at most " + limits.getMaxNumberLength() + " digits.");
         } catch (JsonProcessingException e) {
-            throw ApiError.malformedBody("Request body is not valid JSON (line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()
-                    + "). Send a JSON object with Content-Type: application/json.");
+            // Jackson leaves the location null for some failures.
+            JsonLocation location = e.getLocation();
+            String where = location == null ? ""
+                    : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+            throw ApiError.malformedBody("Request body is not valid JSON" + where
+                    + ". Send a JSON object with Content-Type: application/json.");
         } catch (java.io.IOException e) {
             throw ApiError.malformedBody("Request body could not be read as JSON.");
         }
@@ -80,6 +91,11 @@ final class JsonBody {
             throw ApiError.wrongType(path(field), "a string, not " + describe(value));
         }
         String text = value.asText().strip();
+        // PostgreSQL text cannot store U+0000, and no name or id needs it.
+        if (text.indexOf('\0') >= 0) {
+            throw ApiError.invalid(path(field), "Field '" + path(field)
+                    + "' must not contain the NUL character (\\u0000).");
+        }
         if (text.isEmpty()) {
             throw ApiError.invalid(path(field), "Field '" + path(field) + "' must not be empty.");
         }
@@ -211,6 +227,10 @@ final class JsonBody {
                         || element.asText().length() > maxLength) {
                     throw ApiError.wrongType(elementPath, "a non-empty string of at most "
                             + maxLength + " characters, not " + describe(element));
+                }
+                if (element.asText().indexOf('\0') >= 0) {
+                    throw ApiError.invalid(elementPath, "Field '" + elementPath
+                            + "' must not contain the NUL character (\\u0000).");
                 }
                 items.add(element.asText());
             }

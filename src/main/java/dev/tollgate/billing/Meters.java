@@ -94,8 +94,10 @@ public final class Meters {
                 throw slugTaken(base);
             }
             String tail = "-" + suffix;
-            candidate = base.substring(0, Math.min(base.length(), MAX_SLUG_LENGTH - tail.length()))
-                    + tail;
+            // Cutting the base to make room for the suffix can leave a '-' at its end.
+            int headLength = Math.min(base.length(), MAX_SLUG_LENGTH - tail.length());
+            String head = base.substring(0, headLength).replaceAll("-+$", "");
+            candidate = head + tail;
         }
         return candidate;
     }

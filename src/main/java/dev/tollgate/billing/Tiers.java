@@ -27,8 +27,8 @@ public final class Tiers {
                     + " tiers; the maximum is " + MAX_TIERS + ".");
         }
         if (tiers.get(0).start() != 0) {
-            throw ApiError.invalid("tiers[0].start", "The first tier must start at 0, not "
-                    + tiers.get(0).start() + ".");
+            throw ApiError.invalid("tiers[0].start", "Field 'tiers[0].start' is "
+                    + tiers.get(0).start() + ", but the first tier must start at 0.");
         }
         for (int i = 1; i < tiers.size(); i++) {
             long previous = tiers.get(i - 1).start();

@@ -72,14 +72,18 @@ public final class Plans {
      */
     public Plan create(Caller caller, NewPlan request) {
         if (request.bundles().size() > MAX_CREDIT_BUNDLES) {
-            throw ApiError.invalid("credit_bundles", "A plan may offer at most "
-                    + MAX_CREDIT_BUNDLES + " credit bundles, not " + request.bundles().size() + ".");
+            throw ApiError.invalid("credit_bundles", "Field 'credit_bundles' has "
+                    + request.bundles().size() + " items; a plan may offer at most "
+                    + MAX_CREDIT_BUNDLES + " credit bundles.");
         }
         request.defaultAutoTopUpBundleIndex().ifPresent(index -> {
-            if (index < 0 || index >= request.bundles().size()) {
-                throw ApiError.invalid("default_auto_top_up_bundle_index", "Bundle index " + index
-                        + " is out of range: credit_bundles has " + request.bundles().size()
-                        + " item(s), so use 0 to " + (request.bundles().size() - 1) + " or null.");
+            int size = request.bundles().size();
+            if (index < 0 || index >= size) {
+                String fix = size == 0 ? "give credit_bundles or leave the index out"
+                        : "use 0 to " + (size - 1) + " or null";
+                throw ApiError.invalid("default_auto_top_up_bundle_index",
+                        "Field 'default_auto_top_up_bundle_index' is " + index + ", out of range:"
+                                + " credit_bundles has " + size + " item(s), so " + fix + ".");
             }
         });
         return jdbi.inTransaction(handle -> {
@@ -160,19 +164,20 @@ public final class Plans {
 
     private static void checkMeters(Handle handle, Caller caller, List<String> meterIds) {
         if (meterIds.size() > MAX_LINKED_METERS) {
-            throw ApiError.invalid("meter_ids", "A plan may link at most " + MAX_LINKED_METERS
-                    + " meters, not " + meterIds.size() + ".");
+            throw ApiError.invalid("meter_ids", "Field 'meter_ids' has " + meterIds.size()
+                    + " items; a plan may link at most " + MAX_LINKED_METERS + " meters.");
         }
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < meterIds.size(); i++) {
             String meterId = meterIds.get(i);
             String param = "meter_ids[" + i + "]";
             if (!seen.add(meterId)) {
-                throw ApiError.invalid(param, "Meter '" + meterId + "' is listed twice in meter_ids.");
+                throw ApiError.invalid(param, "Field '" + param + "' repeats meter '" + meterId
+                        + "'. List each meter once.");
             }
             if (Meters.find(handle, caller, meterId).isEmpty()) {
-                throw ApiError.unknownReference(param, "No meter with id '" + meterId
-                        + "'. List meters with GET /v1/meters.");
+                throw ApiError.unknownReference(param, "Field '" + param + "': meter '" + meterId
+                        + "' not found. List meters with GET /v1/meters.");
             }
         }
     }
@@ -256,10 +261,14 @@ public final class Plans {
                     .filter(b -> b.id().equals(bundleId))
                     .findFirst()
                     .orElseThrow(() -> ApiError.unknownReference(param + ".credit_bundle_id",
-                            "Plan '" + plan.id() + "' has no credit bundle '" + bundleId + "'."));
+                            "Field '" + param + ".credit_bundle_id': credit bundle '" + bundleId
+                                    + "' not found on plan '" + plan.id() + "'. Use an id from"
+                                    + " the plan's credit_bundles, or leave it out to create a"
+                                    + " bundle."));
             if (!touched.add(bundleId)) {
-                throw ApiError.invalid(param + ".credit_bundle_id",
-                        "Credit bundle '" + bundleId + "' appears twice in credit_bundles.");
+                throw ApiError.invalid(param + ".credit_bundle_id", "Field '" + param
+                        + ".credit_bundle_id' repeats credit bundle '" + bundleId
+                        + "'. Change each bundle once.");
             }
             if (change.deleted()) {
                 handle.createUpdate("UPDATE credit_bundles SET deleted_at = :now WHERE id = :id")
@@ -282,8 +291,9 @@ public final class Plans {
                 .mapTo(Integer.class)
                 .one();
         if (remaining > MAX_CREDIT_BUNDLES) {
-            throw ApiError.invalid("credit_bundles", "A plan may offer at most "
-                    + MAX_CREDIT_BUNDLES + " credit bundles; this update would leave " + remaining + ".");
+            throw ApiError.invalid("credit_bundles", "Field 'credit_bundles' would leave "
+                    + remaining + " bundles on the plan; a plan may offer at most "
+                    + MAX_CREDIT_BUNDLES + ".");
         }
     }
 
@@ -294,9 +304,10 @@ public final class Plans {
         boolean offered = wanted != null
                 && after.creditBundles().stream().anyMatch(b -> b.id().equals(wanted));
         if (requested.isPresent() && wanted != null && !offered) {
-            throw ApiError.unknownReference("default_auto_top_up_bundle_id", "Plan '" + planId
-                    + "' offers no credit bundle '" + wanted + "'. Use one of its credit_bundles"
-                    + " ids or null.");
+            throw ApiError.unknownReference("default_auto_top_up_bundle_id",
+                    "Field 'default_auto_top_up_bundle_id': credit bundle '" + wanted
+                            + "' not found on plan '" + planId + "'. Use one of its"
+                            + " credit_bundles ids or null.");
         }
         // A default bundle that this update removed is cleared rather than left dangling.
         setDefaultBundle(handle, planId, offered ? wanted : null);
