@@ -55,7 +55,7 @@ public final class UsageReader {
         return format;
     }
 
-    /** Reads one event of a streamed response; events without JSON data are skipped. */
+    /** Reads one event of a streamed response. An event without JSON data is skipped. */
     public void acceptEvent(SseEvent event) {
         JsonNode data = parsedData(event);
         if (data != null) {
@@ -63,13 +63,18 @@ public final class UsageReader {
         }
     }
 
-    /** Reads a complete non-streaming response body; a body that is not JSON is skipped. */
+    /** Reads a complete non-streaming response body. A body that is not JSON is skipped. */
     public void acceptBody(byte[] json) {
         Objects.requireNonNull(json, "json");
+        JsonNode body;
         try {
-            reader.readBody(JSON.readTree(json));
+            body = JSON.readTree(json);
         } catch (IOException notJson) {
             // An error page or a truncated body carries no usage to read.
+            return;
+        }
+        if (body != null) {
+            reader.readBody(body);
         }
     }
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.DynamicTest;
  * {@code expected_usage.json}, which maps each file, by path relative to the folder, to the
  * normalized usage it must give: {@code input_uncached}, {@code cache_read},
  * {@code cache_write}, {@code output_total}, {@code reasoning} and, when the provider reports
- * one, {@code provider_total}; or {@code "usage": null} when the response reports none.
+ * one, {@code provider_total}. An entry of {@code "usage": null} expects no usage at all.
  */
 final class ExpectedUsage {
     /** The folder with this suite's own payloads, on the test class path. */
