@@ -53,6 +53,16 @@ final class ExpectedUsage {
     }
 
     /**
+     * Returns a single test that is skipped, with a message naming {@link #FIXTURES_VARIABLE},
+     * so that reports show the recorded responses were not checked.
+     */
+    static Stream<DynamicTest> skippedWithoutFixtures() {
+        return Stream.of(DynamicTest.dynamicTest("recorded provider responses", () ->
+                Assumptions.abort(FIXTURES_VARIABLE + " is not set, so the recorded provider"
+                        + " responses are not replayed")));
+    }
+
+    /**
      * Returns the format of a recorded response from its relative path, or empty for responses
      * that UsageReader does not read: transcription, speech and ElevenLabs responses are metered
      * in seconds or characters, or in a usage shape of their own.

@@ -1,10 +1,8 @@
 package dev.tollgate.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.Random;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -28,10 +26,9 @@ class SplitReplayTest {
 
     @TestFactory
     Stream<DynamicTest> recordedStreamsIgnoreReadBoundaries() {
-        Optional<Path> folder = ExpectedUsage.sharedFixtures();
-        assumeTrue(folder.isPresent(), ExpectedUsage.FIXTURES_VARIABLE
-                + " is not set, so the recorded provider streams are not split");
-        return tests(folder.get());
+        return ExpectedUsage.sharedFixtures()
+                .map(SplitReplayTest::tests)
+                .orElseGet(ExpectedUsage::skippedWithoutFixtures);
     }
 
     private static Stream<DynamicTest> tests(Path folder) {

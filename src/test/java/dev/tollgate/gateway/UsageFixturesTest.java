@@ -1,9 +1,5 @@
 package dev.tollgate.gateway;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
-import java.nio.file.Path;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -19,10 +15,9 @@ class UsageFixturesTest {
 
     @TestFactory
     Stream<DynamicTest> recordedResponsesGiveExpectedUsage() {
-        Optional<Path> folder = ExpectedUsage.sharedFixtures();
-        assumeTrue(folder.isPresent(), ExpectedUsage.FIXTURES_VARIABLE
-                + " is not set, so the recorded provider responses are not checked");
-        return ExpectedUsage.tests(folder.get());
+        return ExpectedUsage.sharedFixtures()
+                .map(ExpectedUsage::tests)
+                .orElseGet(ExpectedUsage::skippedWithoutFixtures);
     }
 
     @TestFactory
