@@ -45,7 +45,7 @@ public final class Rating {
         List<Tier> tiers = meter.tiers();
         if (meter.rateType() == RateType.FIXED) {
             List<Part> parts = split(tiers, runningTotalBefore, units);
-            return price(RateType.FIXED, parts, Rating::fixedNumerator, perUnits(meter));
+            return price(RateType.FIXED, parts, Rating::rateTimesUnits, perUnits(meter));
         }
         if (units == 0 && providerCost.isZero()) {
             return new Charge(Money.ZERO, RateType.PERCENTAGE, List.of());
@@ -58,7 +58,7 @@ public final class Rating {
         }
         List<Part> parts = split(tiers, runningTotalBefore, units);
         BigDecimal divisor = HUNDRED_PERCENT.multiply(BigDecimal.valueOf(units));
-        return price(RateType.PERCENTAGE, parts, p -> cost.multiply(fixedNumerator(p)), divisor);
+        return price(RateType.PERCENTAGE, parts, p -> cost.multiply(rateTimesUnits(p)), divisor);
     }
 
     /**
@@ -99,7 +99,7 @@ public final class Rating {
         return new Charge(Money.fromExactQuotient(total, divisor), rateType, breakdown);
     }
 
-    private static BigDecimal fixedNumerator(Part part) {
+    private static BigDecimal rateTimesUnits(Part part) {
         return part.tier().rate().toBigDecimal().multiply(BigDecimal.valueOf(part.units()));
     }
 
