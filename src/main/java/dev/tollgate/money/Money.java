@@ -38,6 +38,19 @@ public record Money(long units) implements Comparable<Money> {
         return new Money(exact.setScale(SCALE, RoundingMode.HALF_EVEN).unscaledValue().longValueExact());
     }
 
+    /**
+     * Returns the amount nearest to the exact quotient {@code dividend / divisor}, rounded
+     * half-even to 10 fractional digits: the rule of {@link #fromExact(BigDecimal)} for quotients
+     * such as 1/60 that have no finite decimal form. The quotient is rounded once, never first to
+     * an intermediate precision.
+     *
+     * @throws ArithmeticException when {@code divisor} is zero or the result overflows
+     */
+    public static Money fromExactQuotient(BigDecimal dividend, BigDecimal divisor) {
+        BigDecimal rounded = dividend.divide(divisor, SCALE, RoundingMode.HALF_EVEN);
+        return new Money(rounded.unscaledValue().longValueExact());
+    }
+
     public Money plus(Money other) {
         return new Money(Math.addExact(units, other.units));
     }

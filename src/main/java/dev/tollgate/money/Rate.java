@@ -3,9 +3,10 @@ package dev.tollgate.money;
 import java.math.BigDecimal;
 
 /**
- * A meter tier's rate: dollars per unit of usage (per million tokens or characters, per
- * minute, per request) for fixed meters, or a percent of the provider cost for percentage
- * meters. Held exactly as 1e-10 units in a {@code long}, like {@link Money}. Immutable.
+ * A price per quantity of usage. A meter tier's rate is dollars per million tokens or
+ * characters, per minute or per request for fixed meters, or a percent of the provider cost
+ * for percentage meters. A model price is dollars per million tokens, per million characters
+ * or per minute. Held exactly as 1e-10 units in a {@code long}, like {@link Money}. Immutable.
  */
 public record Rate(long units) {
     /** The largest rate accepted: one million dollars per unit, or a million percent. */
