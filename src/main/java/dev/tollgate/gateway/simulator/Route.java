@@ -12,6 +12,8 @@ record Route(Endpoint endpoint) {
         OPENAI_CHAT,
         /** OpenAI embeddings, also served by OpenAI-compatible providers. */
         OPENAI_EMBEDDINGS,
+        /** The OpenAI Responses API. */
+        OPENAI_RESPONSES,
         /** The Anthropic messages API. */
         ANTHROPIC_MESSAGES
     }

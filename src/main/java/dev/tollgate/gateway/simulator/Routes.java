@@ -67,6 +67,9 @@ final class Routes {
         if (hostName.equals(ANTHROPIC_HOST) && path.equals("/v1/messages")) {
             return Optional.of(Route.of(Endpoint.ANTHROPIC_MESSAGES));
         }
+        if (hostName.equals(OPENAI_HOST) && path.equals("/v1/responses")) {
+            return Optional.of(Route.of(Endpoint.OPENAI_RESPONSES));
+        }
         return matchOpenAiCompatible(hostName, path);
     }
 

@@ -11,9 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Served: OpenAI chat completions (streaming or not) and embeddings on api.openai.com and on
  * the OpenAI-compatible hosts of the SDK's provider list (such as
- * {@code api.groq.com/openai/v1/chat/completions}), and Anthropic messages (streaming or not).
- * Bodies follow each provider's own response shape, streams its own server-sent events, and
- * invalid requests get 400 in the provider's own error shape.
+ * {@code api.groq.com/openai/v1/chat/completions}), and the OpenAI Responses API and Anthropic
+ * messages (streaming or not). Bodies follow each provider's own response shape, streams its
+ * own server-sent events, and invalid requests get 400 in the provider's own error shape.
  *
  * <p>The reply text is a short English message stating that it is simulated. It depends only on
  * the request body, so the same body always gets the same text. Usage reports real token counts
@@ -69,6 +69,7 @@ public final class Simulator {
         return switch (route.endpoint()) {
             case OPENAI_CHAT -> OpenAiChat.respond(call);
             case OPENAI_EMBEDDINGS -> OpenAiEmbeddings.respond(call);
+            case OPENAI_RESPONSES -> OpenAiResponses.respond(call);
             case ANTHROPIC_MESSAGES -> AnthropicMessages.respond(call);
         };
     }

@@ -29,6 +29,9 @@ class OpenAiErrorSimulatorTest {
         "/v1/embeddings | {'input':'hi'} | model",
         "/v1/embeddings | {'model':'m','input':'hi','dimensions':5000} | dimensions",
         "/v1/embeddings | {'model':'m','input':'hi','encoding_format':'hex'} | encoding_format",
+        "/v1/responses | {'model':'gpt-4o'} | input",
+        "/v1/responses | {'input':'hi'} | model",
+        "/v1/responses | {'model':'m','input':'hi','max_output_tokens':-1} | max_output_tokens",
     })
     void invalidFieldGetsOpenAiError(String path, String request, String param) {
         SimulatedResponse response = simulator.respond("api.openai.com", "POST", path,

@@ -17,6 +17,7 @@ class SimulatorRoutesTest {
         "API.OpenAI.com:443, POST, /v1/chat/completions, true",
         "api.openai.com., POST, /v1/chat/completions, true",
         "api.openai.com, POST, /v1/embeddings, true",
+        "api.openai.com, POST, /v1/responses, true",
         "api.openai.com, POST, /v1/chat/completions?foo=bar, true",
         "api.groq.com, POST, /openai/v1/chat/completions, true",
         "api.mistral.ai, POST, /v1/chat/completions, true",
