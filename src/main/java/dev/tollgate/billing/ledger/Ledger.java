@@ -1,0 +1,206 @@
+package dev.tollgate.billing.ledger;
+
+import dev.tollgate.core.Environment;
+import dev.tollgate.core.Ids;
+import dev.tollgate.money.Money;
+import dev.tollgate.storage.Timestamps;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The only writer of ledger entries and cached balances. Every credit movement is an
+ * append-only entry; {@code credit_balances} caches the sum of each customer's entries per
+ * bucket and is updated in the same transaction. Corrections are new entries, never edits.
+ * All methods run inside the caller's transaction. Thread-safe.
+ */
+public final class Ledger {
+    /** How long a hold may stay open before the sweeper releases it. */
+    public static final Duration MAX_HOLD_AGE = Duration.ofMinutes(30);
+
+    private final Ids ids;
+    private final Clock clock;
+
+    public Ledger(Ids ids, Clock clock) {
+        this.ids = ids;
+        this.clock = clock;
+    }
+
+    /** The owner and subscription an entry belongs to. */
+    public record Account(String merchantId, Environment environment, String customerId,
+            String subscriptionId) {
+    }
+
+    /** Creates the customer's balance row when it does not exist yet. */
+    public void open(Handle handle, Account account) {
+        boolean exists = handle.createQuery("SELECT COUNT(*) FROM credit_balances WHERE customer_id = :c")
+                .bind("c", account.customerId())
+                .mapTo(Integer.class)
+                .one() > 0;
+        if (!exists) {
+            handle.createUpdate("""
+                            INSERT INTO credit_balances (customer_id, merchant_id, environment,
+                                updated_at) VALUES (:c, :m, :e, :now)""")
+                    .bind("c", account.customerId())
+                    .bind("m", account.merchantId())
+                    .bind("e", account.environment().code())
+                    .bind("now", Timestamps.format(clock.instant()))
+                    .execute();
+        }
+    }
+
+    /** Returns the customer's balance, or zeros when it has none yet. */
+    public static CreditBalance balance(Handle handle, String customerId) {
+        return handle.createQuery("SELECT cycle_balance, bundle_balance, held FROM credit_balances"
+                        + " WHERE customer_id = :c")
+                .bind("c", customerId)
+                .map((rs, ctx) -> new CreditBalance(new Money(rs.getLong("cycle_balance")),
+                        new Money(rs.getLong("bundle_balance")), new Money(rs.getLong("held"))))
+                .findOne()
+                .orElse(CreditBalance.EMPTY);
+    }
+
+    /**
+     * Appends an entry that changes {@code bucket} by {@code amount} (negative to debit) and
+     * updates the cached balance.
+     */
+    public void append(Handle handle, Account account, Bucket bucket, EntryKind kind, Money amount,
+            String requestId) {
+        open(handle, account);
+        Instant now = clock.instant();
+        insertEntry(handle, account, bucket, kind, amount, requestId, now);
+        handle.createUpdate("UPDATE credit_balances SET " + bucket.column() + " = "
+                        + bucket.column() + " + :amount, updated_at = :now WHERE customer_id = :c")
+                .bind("amount", amount.units())
+                .bind("now", Timestamps.format(now))
+                .bind("c", account.customerId())
+                .execute();
+    }
+
+    /**
+     * Reserves {@code amount} for a request when the customer's available credit covers it.
+     * The check and the reservation are one conditional update, so concurrent requests can
+     * never reserve more than the balance.
+     *
+     * @return whether the hold was taken
+     */
+    public boolean tryHold(Handle handle, Account account, String requestId, Money amount) {
+        open(handle, account);
+        Instant now = clock.instant();
+        int updated = handle.createUpdate("""
+                        UPDATE credit_balances SET held = held + :amount, updated_at = :now
+                        WHERE customer_id = :c AND cycle_balance + bundle_balance - held >= :amount""")
+                .bind("amount", amount.units())
+                .bind("now", Timestamps.format(now))
+                .bind("c", account.customerId())
+                .execute();
+        if (updated == 0) {
+            return false;
+        }
+        handle.createUpdate("""
+                        INSERT INTO credit_holds (request_id, customer_id, amount, created_at, expires_at)
+                        VALUES (:r, :c, :amount, :now, :expires)""")
+                .bind("r", requestId)
+                .bind("c", account.customerId())
+                .bind("amount", amount.units())
+                .bind("now", Timestamps.format(now))
+                .bind("expires", Timestamps.format(now.plus(MAX_HOLD_AGE)))
+                .execute();
+        insertEntry(handle, account, Bucket.HOLD, EntryKind.HOLD, amount, requestId, now);
+        return true;
+    }
+
+    /** Releases the request's hold, if it still has one. */
+    public void release(Handle handle, Account account, String requestId) {
+        Optional<Long> held = handle.createQuery("SELECT amount FROM credit_holds WHERE request_id = :r")
+                .bind("r", requestId)
+                .mapTo(Long.class)
+                .findOne();
+        if (held.isEmpty()) {
+            return;
+        }
+        handle.createUpdate("DELETE FROM credit_holds WHERE request_id = :r")
+                .bind("r", requestId)
+                .execute();
+        append(handle, account, Bucket.HOLD, EntryKind.RELEASE, new Money(-held.get()), requestId);
+    }
+
+    /**
+     * Debits a usage charge: cycle credit first, then bundle credit. What neither covers is
+     * debited from cycle credit, which then goes negative, so usage is never free.
+     */
+    public void chargeUsage(Handle handle, Account account, String requestId, Money charge) {
+        if (charge.isZero()) {
+            return;
+        }
+        CreditBalance balance = balance(handle, account.customerId());
+        Money fromCycle = min(charge, positive(balance.cycle()));
+        Money fromBundle = min(charge.minus(fromCycle), positive(balance.bundle()));
+        Money overshoot = charge.minus(fromCycle).minus(fromBundle);
+        Money cycleDebit = fromCycle.plus(overshoot);
+        if (!cycleDebit.isZero()) {
+            append(handle, account, Bucket.CYCLE, EntryKind.USAGE, zeroMinus(cycleDebit), requestId);
+        }
+        if (!fromBundle.isZero()) {
+            append(handle, account, Bucket.BUNDLE, EntryKind.USAGE, zeroMinus(fromBundle), requestId);
+        }
+    }
+
+    /**
+     * Releases holds older than {@link #MAX_HOLD_AGE}, left by requests of a node that stopped
+     * before settling them.
+     *
+     * @return the number of holds released
+     */
+    public int releaseExpiredHolds(Handle handle) {
+        List<Account> expired = handle.createQuery("""
+                        SELECT h.request_id, h.customer_id, b.merchant_id, b.environment
+                        FROM credit_holds h JOIN credit_balances b ON b.customer_id = h.customer_id
+                        WHERE h.expires_at < :now""")
+                .bind("now", Timestamps.format(clock.instant()))
+                .map((rs, ctx) -> new Account(rs.getString("merchant_id"),
+                        Environment.fromCode(rs.getString("environment")),
+                        rs.getString("customer_id"), rs.getString("request_id")))
+                .list();
+        for (Account hold : expired) {
+            // The subscription slot carries the request id here; the release entry names no plan.
+            release(handle, new Account(hold.merchantId(), hold.environment(), hold.customerId(),
+                    null), hold.subscriptionId());
+        }
+        return expired.size();
+    }
+
+    private void insertEntry(Handle handle, Account account, Bucket bucket, EntryKind kind,
+            Money amount, String requestId, Instant now) {
+        handle.createUpdate("""
+                        INSERT INTO ledger_entries (id, merchant_id, environment, customer_id,
+                            subscription_id, bucket, kind, amount, request_id, created_at)
+                        VALUES (:id, :m, :e, :c, :s, :bucket, :kind, :amount, :request, :now)""")
+                .bind("id", ids.next("led", account.environment()))
+                .bind("m", account.merchantId())
+                .bind("e", account.environment().code())
+                .bind("c", account.customerId())
+                .bind("s", account.subscriptionId())
+                .bind("bucket", bucket.code())
+                .bind("kind", kind.code())
+                .bind("amount", amount.units())
+                .bind("request", requestId)
+                .bind("now", Timestamps.format(now))
+                .execute();
+    }
+
+    private static Money positive(Money amount) {
+        return amount.isNegative() ? Money.ZERO : amount;
+    }
+
+    private static Money min(Money a, Money b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static Money zeroMinus(Money amount) {
+        return Money.ZERO.minus(amount);
+    }
+}
