@@ -70,6 +70,26 @@ public final class ApiError extends RuntimeException {
         return new ApiError(409, "conflict_error", code, param, message);
     }
 
+    /** The caller may not do this, such as a meter the customer's plan does not include: 403. */
+    public static ApiError forbidden(String code, String message) {
+        return new ApiError(403, "permission_error", code, null, message);
+    }
+
+    /** Not enough credit, or a payment that failed: 402. */
+    public static ApiError paymentRequired(String code, String message) {
+        return new ApiError(402, "payment_required", code, null, message);
+    }
+
+    /** An object that no longer accepts this request, such as an expired checkout session: 410. */
+    public static ApiError gone(String code, String message) {
+        return new ApiError(410, "invalid_request_error", code, null, message);
+    }
+
+    /** A failure of the upstream provider, or of reaching it: 502 (or 504 for a timeout). */
+    public static ApiError upstream(int status, String code, String message) {
+        return new ApiError(status, "upstream_error", code, null, message);
+    }
+
     /** A request body over the size limit: 413. */
     public static ApiError tooLarge(long maxBytes) {
         String message = "Request body is larger than " + maxBytes + " bytes.";

@@ -29,11 +29,13 @@ public final class Customers {
     private final Jdbi jdbi;
     private final Ids ids;
     private final Clock clock;
+    private final Subscriptions subscriptions;
 
-    public Customers(Jdbi jdbi, Ids ids, Clock clock) {
+    public Customers(Jdbi jdbi, Ids ids, Clock clock, Subscriptions subscriptions) {
         this.jdbi = jdbi;
         this.ids = ids;
         this.clock = clock;
+        this.subscriptions = subscriptions;
     }
 
     /** A customer to create. {@code phone} is already in E.164 form. */
@@ -70,7 +72,8 @@ public final class Customers {
         }
     }
 
-    private CreateResult createIn(Handle handle, Caller caller, NewCustomer request) {
+    /** Creates a customer inside the caller's transaction, like {@link #create}. */
+    public CreateResult createIn(Handle handle, Caller caller, NewCustomer request) {
         if (request.referenceId().isPresent()) {
             Optional<Customer> existing = findByReference(handle, caller, request.referenceId().get());
             if (existing.isPresent()) {
@@ -95,7 +98,7 @@ public final class Customers {
                 .bind("metadata", request.metadataJson().orElse(null))
                 .bind("created", Timestamps.format(now))
                 .execute();
-        Subscriptions.startOnFreePlan(handle, ids, caller, customerId, now);
+        subscriptions.startOnFreePlan(handle, caller, customerId);
         return new CreateResult(find(handle, caller, customerId).orElseThrow(), true);
     }
 
@@ -126,7 +129,8 @@ public final class Customers {
                 .orElseThrow(() -> ApiError.notFound("customer", idOrReference));
     }
 
-    private Optional<Customer> resolve(Handle handle, Caller caller, String idOrReference) {
+    /** Returns the caller's live customer with this id or reference_id, inside a transaction. */
+    public static Optional<Customer> resolve(Handle handle, Caller caller, String idOrReference) {
         Optional<Customer> byId = find(handle, caller, idOrReference);
         return byId.isPresent() ? byId : findByReference(handle, caller, idOrReference);
     }
@@ -179,7 +183,7 @@ public final class Customers {
             Customer customer = resolve(handle, caller, idOrReference)
                     .orElseThrow(() -> ApiError.notFound("customer", idOrReference));
             Instant now = clock.instant();
-            Subscriptions.cancelNow(handle, customer.id(), now);
+            subscriptions.cancelNow(handle, caller, customer.id());
             handle.createUpdate("""
                             UPDATE customers SET deleted_at = :now, deleted_reference_id = reference_id,
                                 reference_id = NULL
@@ -192,6 +196,19 @@ public final class Customers {
 
     private static Optional<Customer> find(Handle handle, Caller caller, String customerId) {
         return findWhere(handle, caller, "id = :key", customerId);
+    }
+
+    /** Returns the caller's live customer with this E.164 phone number, the oldest if several. */
+    public static Optional<Customer> findByPhone(Handle handle, Caller caller, String phone) {
+        return handle.createQuery("SELECT " + COLUMNS + " FROM customers WHERE phone = :phone"
+                        + " AND merchant_id = :merchant AND environment = :environment"
+                        + " AND deleted_at IS NULL ORDER BY id LIMIT 1")
+                .bind("phone", phone)
+                .bind("merchant", caller.merchantId())
+                .bind("environment", caller.environment().code())
+                .map((rs, ctx) -> read(rs))
+                .findOne()
+                .map(customer -> withSubscription(handle, customer));
     }
 
     private static Optional<Customer> findByReference(Handle handle, Caller caller,

@@ -6,6 +6,7 @@ import dev.tollgate.storage.Page;
 import dev.tollgate.storage.PageRequest;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /** Read access to credit bundles across a merchant's plans. Thread-safe. */
@@ -48,14 +49,19 @@ public final class CreditBundles {
      * @throws ApiError 404 when the caller has no such bundle
      */
     public CreditBundle get(Caller caller, String bundleId) {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT " + PlanRows.BUNDLE_COLUMNS
+        return jdbi.withHandle(handle -> find(handle, caller, bundleId))
+                .orElseThrow(() -> ApiError.notFound("credit bundle", bundleId));
+    }
+
+    /** Returns a live bundle of the caller inside an open transaction. */
+    public static Optional<CreditBundle> find(Handle handle, Caller caller, String bundleId) {
+        return handle.createQuery("SELECT " + PlanRows.BUNDLE_COLUMNS
                                 + " FROM credit_bundles WHERE id = :id AND merchant_id = :merchant"
                                 + " AND environment = :environment AND deleted_at IS NULL")
                         .bind("id", bundleId)
                         .bind("merchant", caller.merchantId())
                         .bind("environment", caller.environment().code())
                         .map((rs, ctx) -> PlanRows.readBundle(rs))
-                        .findOne())
-                .orElseThrow(() -> ApiError.notFound("credit bundle", bundleId));
+                        .findOne();
     }
 }

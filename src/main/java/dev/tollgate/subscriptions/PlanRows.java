@@ -33,6 +33,18 @@ final class PlanRows {
                 .map(plan -> withChildren(handle, plan));
     }
 
+    /** Finds a plan even after it was deleted, for subscriptions that still refer to it. */
+    static Optional<Plan> findIncludingDeleted(Handle handle, Caller caller, String planId) {
+        return handle.createQuery("SELECT " + PLAN_COLUMNS + " FROM plans WHERE id = :id"
+                        + " AND merchant_id = :merchant AND environment = :environment")
+                .bind("id", planId)
+                .bind("merchant", caller.merchantId())
+                .bind("environment", caller.environment().code())
+                .map((rs, ctx) -> readPlan(rs))
+                .findOne()
+                .map(plan -> withChildren(handle, plan));
+    }
+
     static List<Plan> list(Handle handle, Caller caller, PageRequest page) {
         return handle.createQuery("SELECT " + PLAN_COLUMNS + " FROM plans"
                         + " WHERE merchant_id = :merchant AND environment = :environment"

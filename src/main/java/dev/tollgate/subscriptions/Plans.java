@@ -196,6 +196,11 @@ public final class Plans {
         }
     }
 
+    /** Returns a live plan of the caller inside an open transaction. */
+    public static Optional<Plan> find(Handle handle, Caller caller, String planId) {
+        return PlanRows.find(handle, caller, planId);
+    }
+
     public Page<Plan> list(Caller caller, PageRequest page) {
         List<Plan> rows = jdbi.withHandle(handle -> PlanRows.list(handle, caller, page));
         return Page.fromOverfetch(rows, page.limit(), Plan::id);

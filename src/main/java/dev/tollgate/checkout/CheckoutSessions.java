@@ -1,0 +1,315 @@
+package dev.tollgate.checkout;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tollgate.billing.ledger.Bucket;
+import dev.tollgate.billing.ledger.EntryKind;
+import dev.tollgate.billing.ledger.Ledger;
+import dev.tollgate.core.ApiError;
+import dev.tollgate.core.Caller;
+import dev.tollgate.core.Environment;
+import dev.tollgate.core.Ids;
+import dev.tollgate.customers.Customer;
+import dev.tollgate.customers.Customers;
+import dev.tollgate.money.Money;
+import dev.tollgate.storage.Timestamps;
+import dev.tollgate.subscriptions.ActiveSubscription;
+import dev.tollgate.subscriptions.CreditBundle;
+import dev.tollgate.subscriptions.CreditBundles;
+import dev.tollgate.subscriptions.Plan;
+import dev.tollgate.subscriptions.Plans;
+import dev.tollgate.subscriptions.Subscriptions;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Checkout sessions: creation by the merchant's backend, and completion, which finds or creates
+ * the customer, takes the payment, then starts the subscription or adds the bundle credit in one
+ * transaction. A session expires {@link #LIFETIME} after creation and completes at most once.
+ * Thread-safe.
+ */
+public final class CheckoutSessions {
+    public static final Duration LIFETIME = Duration.ofMinutes(60);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String COLUMNS = "id, checkout_mode, origin_url, plan_id, customer_id,"
+            + " credit_bundle_id, created_at, expires_at, completed_at";
+
+    private final Jdbi jdbi;
+    private final Ids ids;
+    private final Clock clock;
+    private final Customers customers;
+    private final Subscriptions subscriptions;
+    private final Ledger ledger;
+    private final PaymentProcessor sandboxPayments;
+
+    public CheckoutSessions(Jdbi jdbi, Ids ids, Clock clock, Customers customers,
+            Subscriptions subscriptions, Ledger ledger, PaymentProcessor sandboxPayments) {
+        this.jdbi = jdbi;
+        this.ids = ids;
+        this.clock = clock;
+        this.customers = customers;
+        this.subscriptions = subscriptions;
+        this.ledger = ledger;
+        this.sandboxPayments = sandboxPayments;
+    }
+
+    /** A session to create; {@code mode} is {@code subscription} or {@code credit_bundle}. */
+    public record NewSession(String mode, String originUrl, Optional<String> planId,
+            Optional<String> customerId, Optional<String> creditBundleId) {
+    }
+
+    /**
+     * Creates a session and returns it with its token: base64 of
+     * {@code {"secret": "css_...", "base": publicBaseUrl}}.
+     *
+     * @throws ApiError 400 when a field the mode needs is missing or names an unknown object
+     */
+    public CheckoutSession create(Caller caller, NewSession request, String publicBaseUrl) {
+        return jdbi.inTransaction(handle -> {
+            Optional<String> customerId = checkReferences(handle, caller, request);
+            Instant now = clock.instant();
+            String secret = "css_" + randomToken();
+            CheckoutSession session = new CheckoutSession(ids.next("cs", caller.environment()),
+                    request.mode(), request.originUrl(), request.planId().orElse(null),
+                    customerId.orElse(null), request.creditBundleId().orElse(null), now,
+                    now.plus(LIFETIME), null, token(secret, publicBaseUrl));
+            handle.createUpdate("""
+                            INSERT INTO checkout_sessions (id, merchant_id, environment, secret_hash,
+                                checkout_mode, origin_url, plan_id, customer_id, credit_bundle_id,
+                                created_at, expires_at)
+                            VALUES (:id, :merchant, :environment, :secretHash, :mode, :origin, :plan,
+                                :customer, :bundle, :created, :expires)""")
+                    .bind("id", session.id())
+                    .bind("merchant", caller.merchantId())
+                    .bind("environment", caller.environment().code())
+                    .bind("secretHash", hash(secret))
+                    .bind("mode", session.mode())
+                    .bind("origin", session.originUrl())
+                    .bind("plan", session.planId())
+                    .bind("customer", session.customerId())
+                    .bind("bundle", session.creditBundleId())
+                    .bind("created", Timestamps.format(now))
+                    .bind("expires", Timestamps.format(session.expiresAt()))
+                    .execute();
+            return session;
+        });
+    }
+
+    private static Optional<String> checkReferences(Handle handle, Caller caller, NewSession request) {
+        Optional<String> customerId = request.customerId().map(id -> Customers.resolve(handle, caller, id)
+                .orElseThrow(() -> ApiError.unknownReference("customer_id", "No customer with id '"
+                        + id + "'."))
+                .id());
+        if (request.mode().equals("subscription")) {
+            String planId = request.planId().orElseThrow(() -> ApiError.missing("plan_id"));
+            Plans.find(handle, caller, planId).orElseThrow(() -> ApiError.unknownReference(
+                    "plan_id", "No plan with id '" + planId + "'. List plans with GET /v1/plans."));
+        } else {
+            if (customerId.isEmpty()) {
+                throw ApiError.missing("customer_id");
+            }
+            String bundleId = request.creditBundleId()
+                    .orElseThrow(() -> ApiError.missing("credit_bundle_id"));
+            CreditBundles.find(handle, caller, bundleId).orElseThrow(() -> ApiError.unknownReference(
+                    "credit_bundle_id", "No credit bundle with id '" + bundleId + "'."));
+        }
+        return customerId;
+    }
+
+    /**
+     * Completes a sandbox session as the checkout page does: customer found by phone or created,
+     * the sandbox card charged, then the subscription started or the bundle credited.
+     *
+     * @throws ApiError 404 unknown session, 410 expired, 409 already completed, 402 card
+     *     declined, 403 with a live key
+     */
+    public CheckoutSession completeForTest(Caller caller, String sessionId, String phone,
+            String cardNumber) {
+        if (caller.environment() != Environment.SANDBOX) {
+            throw ApiError.forbidden("sandbox_only", "Test helpers work only with sandbox keys"
+                    + " (aks_test_...).");
+        }
+        CheckoutSession session = jdbi.withHandle(handle -> find(handle, caller, sessionId))
+                .orElseThrow(() -> ApiError.notFound("checkout session", sessionId));
+        checkOpen(session);
+        Money amount = jdbi.withHandle(handle -> amountOf(handle, caller, session));
+        if (!amount.isZero()) {
+            PaymentProcessor.ChargeResult result = sandboxPayments.charge(
+                    new PaymentProcessor.ChargeRequest(session.id(), cardNumber, amount,
+                            "Checkout " + session.id()));
+            if (!result.succeeded()) {
+                recordFailedPayment(caller, session, amount, result);
+                throw ApiError.paymentRequired(result.failureCode(), result.message());
+            }
+            return complete(caller, session, phone, amount, result.cardLast4());
+        }
+        return complete(caller, session, phone, amount, null);
+    }
+
+    private void checkOpen(CheckoutSession session) {
+        if (session.completedAt() != null) {
+            throw ApiError.conflict("session_completed", null, "Checkout session '" + session.id()
+                    + "' is already completed. Create a new session.");
+        }
+        if (!clock.instant().isBefore(session.expiresAt())) {
+            throw ApiError.gone("session_expired", "Checkout session '" + session.id()
+                    + "' expired at " + Timestamps.format(session.expiresAt())
+                    + ". Create a new session.");
+        }
+    }
+
+    private static Money amountOf(Handle handle, Caller caller, CheckoutSession session) {
+        if (session.mode().equals("subscription")) {
+            return Plans.find(handle, caller, session.planId())
+                    .orElseThrow(() -> ApiError.gone("plan_deleted", "The session's plan was deleted."))
+                    .periodAmount();
+        }
+        return CreditBundles.find(handle, caller, session.creditBundleId())
+                .orElseThrow(() -> ApiError.gone("bundle_deleted", "The session's bundle was deleted."))
+                .cost();
+    }
+
+    private CheckoutSession complete(Caller caller, CheckoutSession session, String phone,
+            Money amount, String cardLast4) {
+        return jdbi.inTransaction(handle -> {
+            Instant now = clock.instant();
+            Customer customer = customerFor(handle, caller, session, phone);
+            int claimed = handle.createUpdate("""
+                            UPDATE checkout_sessions SET completed_at = :now, customer_id = :customer
+                            WHERE id = :id AND completed_at IS NULL""")
+                    .bind("now", Timestamps.format(now))
+                    .bind("customer", customer.id())
+                    .bind("id", session.id())
+                    .execute();
+            if (claimed == 0) {
+                throw ApiError.conflict("session_completed", null, "Checkout session '"
+                        + session.id() + "' is already completed.");
+            }
+            insertPayment(handle, caller, customer.id(), session, amount, "succeeded", null, cardLast4);
+            fulfil(handle, caller, session, customer.id());
+            return find(handle, caller, session.id()).orElseThrow();
+        });
+    }
+
+    private Customer customerFor(Handle handle, Caller caller, CheckoutSession session, String phone) {
+        if (session.customerId() != null) {
+            Customer customer = Customers.resolve(handle, caller, session.customerId())
+                    .orElseThrow(() -> ApiError.gone("customer_deleted",
+                            "The session's customer was deleted."));
+            if (customer.phone() != null && !customer.phone().equals(phone)) {
+                throw ApiError.invalid("phone", "The phone number does not match the one on file"
+                        + " for this customer.");
+            }
+            return customer;
+        }
+        Optional<Customer> returning = Customers.findByPhone(handle, caller, phone);
+        if (returning.isPresent()) {
+            return returning.get();
+        }
+        return customers.createIn(handle, caller, new Customers.NewCustomer(Optional.empty(),
+                Optional.empty(), Optional.of(phone), Optional.empty(), Optional.empty(),
+                Optional.empty())).customer();
+    }
+
+    private void fulfil(Handle handle, Caller caller, CheckoutSession session, String customerId) {
+        if (session.mode().equals("subscription")) {
+            Plan plan = Plans.find(handle, caller, session.planId()).orElseThrow();
+            subscriptions.start(handle, caller, customerId, plan);
+            return;
+        }
+        CreditBundle bundle = CreditBundles.find(handle, caller, session.creditBundleId()).orElseThrow();
+        String subscriptionId = Subscriptions.active(handle, caller, customerId)
+                .map(ActiveSubscription::id)
+                .orElse(null);
+        ledger.append(handle, new Ledger.Account(caller.merchantId(), caller.environment(),
+                customerId, subscriptionId), Bucket.BUNDLE, EntryKind.BUNDLE_PURCHASE,
+                bundle.creditAmount(), null);
+    }
+
+    private void recordFailedPayment(Caller caller, CheckoutSession session, Money amount,
+            PaymentProcessor.ChargeResult result) {
+        jdbi.useTransaction(handle -> insertPayment(handle, caller, session.customerId(), session,
+                amount, "failed", result.failureCode(), result.cardLast4()));
+    }
+
+    private void insertPayment(Handle handle, Caller caller, String customerId,
+            CheckoutSession session, Money amount, String status, String failureCode, String last4) {
+        String paymentId = ids.next("pay", caller.environment());
+        handle.createUpdate("""
+                        INSERT INTO payments (id, merchant_id, environment, customer_id, purpose, amount,
+                            status, failure_code, card_last4, idempotency_key, created_at)
+                        VALUES (:id, :merchant, :environment, :customer, :purpose, :amount, :status,
+                            :failure, :last4, :key, :now)""")
+                .bind("id", paymentId)
+                .bind("merchant", caller.merchantId())
+                .bind("environment", caller.environment().code())
+                .bind("customer", customerId)
+                .bind("purpose", "checkout:" + session.mode())
+                .bind("amount", amount.units())
+                .bind("status", status)
+                .bind("failure", failureCode)
+                .bind("last4", last4)
+                .bind("key", status.equals("succeeded") ? session.id() : paymentId)
+                .bind("now", Timestamps.format(clock.instant()))
+                .execute();
+    }
+
+    /** Returns a session of the caller. */
+    public static Optional<CheckoutSession> find(Handle handle, Caller caller, String sessionId) {
+        return handle.createQuery("SELECT " + COLUMNS + " FROM checkout_sessions WHERE id = :id"
+                        + " AND merchant_id = :merchant AND environment = :environment")
+                .bind("id", sessionId)
+                .bind("merchant", caller.merchantId())
+                .bind("environment", caller.environment().code())
+                .map((rs, ctx) -> read(rs))
+                .findOne();
+    }
+
+    private static CheckoutSession read(ResultSet rs) throws SQLException {
+        return new CheckoutSession(rs.getString("id"), rs.getString("checkout_mode"),
+                rs.getString("origin_url"), rs.getString("plan_id"), rs.getString("customer_id"),
+                rs.getString("credit_bundle_id"), Timestamps.parse(rs.getString("created_at")),
+                Timestamps.parse(rs.getString("expires_at")),
+                Timestamps.parseNullable(rs.getString("completed_at")), null);
+    }
+
+    private static String token(String secret, String publicBaseUrl) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("secret", secret);
+        fields.put("base", publicBaseUrl);
+        try {
+            return Base64.getEncoder().encodeToString(JSON.writeValueAsBytes(fields));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String randomToken() {
+        byte[] bytes = new byte[24];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    static String hash(String secret) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
