@@ -4,8 +4,16 @@ import dev.tollgate.accounts.SecretKeys;
 import dev.tollgate.billing.Meters;
 import dev.tollgate.core.ApiError;
 import dev.tollgate.customers.Customers;
+import dev.tollgate.checkout.CheckoutSessions;
+import dev.tollgate.gateway.Forwarder;
+import dev.tollgate.gateway.ManualUsage;
+import dev.tollgate.gateway.RequestRecords;
 import dev.tollgate.subscriptions.CreditBundles;
 import dev.tollgate.subscriptions.Plans;
+import dev.tollgate.subscriptions.Subscriptions;
+import java.time.Clock;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
 import io.helidon.webserver.http.HttpRouting;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -17,7 +25,9 @@ public final class ApiRoutes {
 
     /** The services the routes call. */
     public record Services(SecretKeys secretKeys, Meters meters, Plans plans,
-            CreditBundles creditBundles, Customers customers) {
+            CreditBundles creditBundles, Customers customers, Subscriptions subscriptions,
+            CheckoutSessions checkoutSessions, Forwarder forwarder, RequestRecords requestRecords,
+            ManualUsage manualUsage, Jdbi jdbi, Clock clock, Optional<String> publicUrl) {
     }
 
     /**
@@ -31,10 +41,22 @@ public final class ApiRoutes {
         routing.get("/healthz", Endpoints.open(() -> ready.getAsBoolean()
                 ? Reply.ok(Map.of("status", "ok"))
                 : new Reply(503, Map.of("status", "starting"))));
+        routing.get("/metrics", (request, response) -> {
+            response.header(io.helidon.http.HeaderNames.CONTENT_TYPE,
+                    "text/plain; version=0.0.4; charset=utf-8");
+            response.send(services.forwarder().metrics().scrape());
+        });
         new MeterRoutes(services.meters(), endpoints).register(routing);
         new PlanRoutes(services.plans(), services.creditBundles(), endpoints).register(routing);
         new CustomerRoutes(services.customers(), endpoints).register(routing);
         new SecretKeyRoutes(services.secretKeys(), endpoints).register(routing);
+        new SubscriptionRoutes(services.jdbi(), services.subscriptions(), endpoints).register(routing);
+        new CheckoutRoutes(services.checkoutSessions(), endpoints, services.publicUrl())
+                .register(routing);
+        new ForwardRoutes(services.forwarder()).register(routing);
+        new RequestRoutes(services.requestRecords(), services.manualUsage(), endpoints)
+                .register(routing);
+        new UsageRoutes(services.requestRecords(), endpoints, services.clock()).register(routing);
         routing.any((request, response) -> Endpoints.send(response, new Reply(404,
                 Endpoints.errorBody(ApiError.noRoute(request.prologue().method().text(),
                         request.path().path())))));

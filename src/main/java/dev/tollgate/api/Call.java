@@ -44,6 +44,10 @@ final class Call {
         return value;
     }
 
+    Optional<String> header(String name) {
+        return request.headers().first(io.helidon.http.HeaderNames.create(name));
+    }
+
     /** Reads {@code cursor} and {@code limit} from the query. */
     PageRequest page() {
         Optional<String> cursor = query("cursor");

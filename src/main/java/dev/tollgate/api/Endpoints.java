@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.accounts.SecretKeys;
 import dev.tollgate.core.ApiError;
 import dev.tollgate.core.Caller;
+import dev.tollgate.core.Environment;
+import dev.tollgate.core.Ids;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
@@ -25,6 +27,10 @@ final class Endpoints {
     interface ApiHandler {
         Reply handle(Call call);
     }
+
+    private static final io.helidon.http.HeaderName REQUEST_ID =
+            io.helidon.http.HeaderNames.create("x-request-id");
+    private static final Ids REQUEST_IDS = new Ids(java.time.Clock.systemUTC());
 
     private final SecretKeys secretKeys;
 
@@ -77,6 +83,9 @@ final class Endpoints {
 
     static void send(ServerResponse response, Reply reply) {
         response.status(reply.status());
+        if (!response.headers().contains(REQUEST_ID)) {
+            response.header(REQUEST_ID, REQUEST_IDS.next("req", Environment.LIVE));
+        }
         response.header(HeaderNames.CONTENT_TYPE, "application/json");
         response.header(HeaderNames.CACHE_CONTROL, "no-store");
         response.send(Json.write(reply.body()));

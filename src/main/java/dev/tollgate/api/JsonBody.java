@@ -273,6 +273,59 @@ final class JsonBody {
         return Patch.of(json);
     }
 
+    /** Reads an optional non-negative whole number, as {@link #requiredCount} does. */
+    Optional<Long> optionalCount(String field, long max) {
+        return given(field).isPresent() ? Optional.of(requiredCount(field, max)) : Optional.empty();
+    }
+
+    /** Reads an object of string values, such as request metadata. */
+    Optional<java.util.Map<String, String>> optionalStringMap(String field, int maxKeys,
+            int maxLength) {
+        return given(field).map(value -> {
+            if (!value.isObject()) {
+                throw ApiError.wrongType(path(field), "an object of strings, not " + describe(value));
+            }
+            if (value.size() > maxKeys) {
+                throw ApiError.invalid(path(field), "Field '" + path(field) + "' has " + value.size()
+                        + " keys; the maximum is " + maxKeys + ".");
+            }
+            java.util.Map<String, String> map = new java.util.LinkedHashMap<>();
+            value.fields().forEachRemaining(entry -> {
+                String entryPath = path(field) + "." + entry.getKey();
+                if (!entry.getValue().isTextual() || entry.getValue().asText().isEmpty()
+                        || entry.getValue().asText().length() > maxLength
+                        || entry.getKey().isEmpty() || entry.getKey().length() > maxLength) {
+                    throw ApiError.invalid(entryPath, "Metadata '" + entryPath + "' must be a"
+                            + " string of 1 to " + maxLength + " characters under a key of 1 to "
+                            + maxLength + " characters.");
+                }
+                map.put(entry.getKey(), entry.getValue().asText());
+            });
+            return map;
+        });
+    }
+
+    /** Returns the body as JSON text with sorted keys, for comparing two request bodies. */
+    String canonical() {
+        try {
+            return Json.MAPPER.copy()
+                    .configure(com.fasterxml.jackson.databind.SerializationFeature
+                            .ORDER_MAP_ENTRIES_BY_KEYS, true)
+                    .writeValueAsString(Json.MAPPER.treeToValue(node, java.util.Map.class));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Parses a query parameter that carries JSON. */
+    static JsonNode parseQueryJson(String name, String text) {
+        try {
+            return Json.MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw ApiError.invalid(name, "Query parameter '" + name + "' is not valid JSON.");
+        }
+    }
+
     /** Rejects a field that this operation does not accept, naming what to do instead. */
     void reject(String field, String reason) {
         if (node.has(field)) {

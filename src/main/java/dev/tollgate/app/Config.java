@@ -14,7 +14,11 @@ public record Config(
         Path dataDir,
         Optional<String> databaseUrl,
         Optional<String> bootstrapSandboxKey,
-        Optional<String> bootstrapLiveKey) {
+        Optional<String> bootstrapLiveKey,
+        Optional<String> publicUrl,
+        Optional<String> upstreamOverrides,
+        Optional<Path> pricesFile,
+        Map<String, String> environment) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -36,7 +40,11 @@ public record Config(
                 data,
                 nonBlank(env.get("TOLLGATE_DATABASE_URL")),
                 nonBlank(env.get("TOLLGATE_BOOTSTRAP_SANDBOX_KEY")),
-                nonBlank(env.get("TOLLGATE_BOOTSTRAP_LIVE_KEY")));
+                nonBlank(env.get("TOLLGATE_BOOTSTRAP_LIVE_KEY")),
+                nonBlank(env.get("TOLLGATE_PUBLIC_URL")).map(url -> url.endsWith("/") ? url : url + "/"),
+                nonBlank(env.get("TOLLGATE_UPSTREAM_OVERRIDES")),
+                nonBlank(env.get("TOLLGATE_PRICES_FILE")).map(Path::of),
+                Map.copyOf(env));
     }
 
     private static int parsePort(String text) {
@@ -59,9 +67,25 @@ public record Config(
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
     }
 
+    /** Returns settings for tests: the given database, keys and environment, defaults elsewhere. */
+    public static Config forTest(Path dataDir, Optional<String> databaseUrl, String sandboxKey,
+            String liveKey, Map<String, String> env) {
+        Config base = from("127.0.0.1", 0, dataDir, env);
+        return new Config(base.host(), 0, dataDir, databaseUrl, Optional.of(sandboxKey),
+                Optional.of(liveKey), base.publicUrl(), base.upstreamOverrides(), base.pricesFile(),
+                base.environment());
+    }
+
     /** Returns the JDBC URL: the configured one, or the SQLite file in the data directory. */
     public String jdbcUrl() {
         return databaseUrl.orElseGet(() ->
                 "jdbc:sqlite:" + dataDir.resolve("tollgate.db").toAbsolutePath());
+    }
+
+    @Override
+    public String toString() {
+        // The environment holds provider keys and the bootstrap keys are secrets: never print them.
+        return "Config[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", database="
+                + databaseUrl.map(dev.tollgate.storage.Dialect::redact).orElse("sqlite") + "]";
     }
 }

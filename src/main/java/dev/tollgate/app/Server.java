@@ -4,18 +4,36 @@ import dev.tollgate.accounts.Merchants;
 import dev.tollgate.accounts.SecretKeys;
 import dev.tollgate.api.ApiRoutes;
 import dev.tollgate.billing.Meters;
+import dev.tollgate.billing.PriceCatalogue;
+import dev.tollgate.billing.ledger.Ledger;
+import dev.tollgate.checkout.CheckoutSessions;
+import dev.tollgate.checkout.SandboxCardProcessor;
 import dev.tollgate.core.Ids;
 import dev.tollgate.customers.Customers;
+import dev.tollgate.gateway.Admission;
+import dev.tollgate.gateway.Forwarder;
+import dev.tollgate.gateway.ManualUsage;
+import dev.tollgate.gateway.ProviderKeys;
+import dev.tollgate.gateway.RequestRecords;
+import dev.tollgate.gateway.Settlement;
+import dev.tollgate.gateway.UpstreamPolicy;
+import dev.tollgate.gateway.simulator.Simulator;
+import dev.tollgate.storage.BatchWriter;
 import dev.tollgate.storage.Database;
 import dev.tollgate.storage.Dialect;
 import dev.tollgate.subscriptions.CreditBundles;
 import dev.tollgate.subscriptions.Plans;
+import dev.tollgate.subscriptions.Subscriptions;
 import io.helidon.webserver.WebServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,17 +41,29 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * A running Tollgate node: the database with migrations applied, the services, and the HTTP
- * server. {@link #stop()} stops accepting requests, then closes the pool.
+ * server. {@link #stop()} stops taking gateway requests, waits a bounded time for those in
+ * flight to finish and settle, then stops the server and closes the database.
  */
 public final class Server implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Server.class);
+    /** How long shutdown waits for gateway requests in flight. */
+    public static final Duration MAX_SHUTDOWN_WAIT = Duration.ofSeconds(30);
+    private static final int MAX_BATCH = 256;
 
     private final Database database;
     private final WebServer webServer;
+    private final BatchWriter writer;
+    private final Forwarder forwarder;
+    private final ScheduledExecutorService scheduler;
+    private final AtomicBoolean stopped = new AtomicBoolean();
 
-    private Server(Database database, WebServer webServer) {
+    private Server(Database database, WebServer webServer, BatchWriter writer, Forwarder forwarder,
+            ScheduledExecutorService scheduler) {
         this.database = database;
         this.webServer = webServer;
+        this.writer = writer;
+        this.forwarder = forwarder;
+        this.scheduler = scheduler;
     }
 
     /**
@@ -46,17 +76,39 @@ public final class Server implements AutoCloseable {
             createDataDir(config);
         }
         Database database = Database.open(config.jdbcUrl());
+        BatchWriter writer = new BatchWriter(database.jdbi(), MAX_BATCH, "tollgate-writer");
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("tollgate-scheduler").daemon(true).factory());
         try {
             Ids ids = new Ids(clock);
             SecretKeys secretKeys = new SecretKeys(database.jdbi(), ids, clock);
             Merchants merchants = new Merchants(database.jdbi(), ids, clock, secretKeys);
             BootstrapKeys.createIfEmpty(merchants, config, out);
+            Ledger ledger = new Ledger(ids, clock);
+            PriceCatalogue prices = PriceCatalogue.load(config.pricesFile());
+            Subscriptions subscriptions = new Subscriptions(database.jdbi(), ids, clock, ledger);
+            Customers customers = new Customers(database.jdbi(), ids, clock, subscriptions);
+            Settlement settlement = new Settlement(writer, ledger, prices, clock);
+            Forwarder forwarder = new Forwarder(secretKeys,
+                    new Admission(database.jdbi(), writer, ledger, prices), settlement,
+                    new UpstreamPolicy(UpstreamPolicy.parseOverrides(
+                            config.upstreamOverrides().orElse(null))),
+                    ProviderKeys.from(config.environment()), new Simulator(clock), ids, clock);
             ApiRoutes.Services services = new ApiRoutes.Services(
                     secretKeys,
                     new Meters(database.jdbi(), ids, clock),
                     new Plans(database.jdbi(), ids, clock),
                     new CreditBundles(database.jdbi()),
-                    new Customers(database.jdbi(), ids, clock));
+                    customers,
+                    subscriptions,
+                    new CheckoutSessions(database.jdbi(), ids, clock, customers, subscriptions,
+                            ledger, new SandboxCardProcessor()),
+                    forwarder,
+                    new RequestRecords(database.jdbi()),
+                    new ManualUsage(database.jdbi(), settlement, clock),
+                    database.jdbi(),
+                    clock,
+                    config.publicUrl());
             AtomicBoolean ready = new AtomicBoolean();
             WebServer webServer = WebServer.builder()
                     .host(config.host())
@@ -67,13 +119,28 @@ public final class Server implements AutoCloseable {
                     .routing(routing -> ApiRoutes.register(routing, services, ready::get))
                     .build()
                     .start();
+            scheduler.scheduleWithFixedDelay(() -> releaseExpiredHolds(writer, ledger), 1, 1,
+                    TimeUnit.MINUTES);
             ready.set(true);
             LOG.info("Tollgate listening host={} port={} database={}", config.host(),
                     webServer.port(), Dialect.redact(config.jdbcUrl()));
-            return new Server(database, webServer);
+            return new Server(database, webServer, writer, forwarder, scheduler);
         } catch (RuntimeException e) {
+            scheduler.shutdownNow();
+            writer.close();
             database.close();
             throw e;
+        }
+    }
+
+    private static void releaseExpiredHolds(BatchWriter writer, Ledger ledger) {
+        try {
+            int released = writer.write(ledger::releaseExpiredHolds);
+            if (released > 0) {
+                LOG.warn("Released expired credit holds count={}", released);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("Releasing expired credit holds failed", e);
         }
     }
 
@@ -103,9 +170,21 @@ public final class Server implements AutoCloseable {
         return database;
     }
 
-    /** Stops accepting connections, lets Helidon finish requests in flight, then closes the pool. */
+    /**
+     * Stops gracefully: new gateway requests get 503, those in flight get up to
+     * {@link #MAX_SHUTDOWN_WAIT} to finish, queued usage is committed, then the pool closes.
+     */
     public void stop() {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
+        int unfinished = forwarder.inFlight().closeAndAwait(MAX_SHUTDOWN_WAIT);
+        if (unfinished > 0) {
+            LOG.warn("Stopping with gateway requests still running count={}", unfinished);
+        }
+        scheduler.shutdownNow();
         webServer.stop();
+        writer.close();
         database.close();
         LOG.info("Tollgate stopped");
     }

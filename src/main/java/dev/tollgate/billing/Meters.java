@@ -176,6 +176,18 @@ public final class Meters {
                 .findOne();
     }
 
+    /** Returns the caller's live meter with this slug inside an open transaction. */
+    public static Optional<Meter> findBySlug(Handle handle, Caller caller, String slug) {
+        return handle.createQuery("SELECT " + COLUMNS + " FROM meters WHERE slug = :slug"
+                        + " AND merchant_id = :merchant AND environment = :environment"
+                        + " AND deleted_at IS NULL")
+                .bind("slug", slug)
+                .bind("merchant", caller.merchantId())
+                .bind("environment", caller.environment().code())
+                .map((rs, ctx) -> read(rs))
+                .findOne();
+    }
+
     /**
      * Changes a meter's name and tiers; an empty value leaves that field as it is.
      *

@@ -1,0 +1,109 @@
+package dev.tollgate.api;
+
+import dev.tollgate.core.ApiError;
+import dev.tollgate.gateway.RequestRecords;
+import dev.tollgate.money.Money;
+import io.helidon.webserver.http.HttpRouting;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code GET /v1/usage}: daily totals over a window. Days are calendar days in the UTC offset
+ * of {@code start}; every day of the window has an item, empty ones included.
+ */
+final class UsageRoutes {
+    /** The longest window one query may cover. */
+    static final int MAX_DAYS = 366;
+
+    private final RequestRecords records;
+    private final Endpoints endpoints;
+    private final Clock clock;
+
+    UsageRoutes(RequestRecords records, Endpoints endpoints, Clock clock) {
+        this.records = records;
+        this.endpoints = endpoints;
+        this.clock = clock;
+    }
+
+    void register(HttpRouting.Builder routing) {
+        routing.get("/v1/usage", endpoints.authenticated(this::usage));
+    }
+
+    private Reply usage(Call call) {
+        OffsetDateTime start = parse("start", call.query("start")
+                .orElseThrow(() -> ApiError.missing("start")));
+        ZoneOffset zone = start.getOffset();
+        OffsetDateTime end = call.query("end").map(text -> parse("end", text))
+                .orElse(clock.instant().atOffset(zone));
+        if (!end.isAfter(start)) {
+            throw ApiError.invalid("end", "end must be after start.");
+        }
+        if (start.toLocalDate().plusDays(MAX_DAYS).isBefore(end.atZoneSameInstant(zone).toLocalDate())) {
+            throw ApiError.invalid("end", "The window is longer than " + MAX_DAYS + " days; query"
+                    + " a shorter range.");
+        }
+        RequestRecords.Filter filter = RequestRoutes.filter(call);
+        List<RequestRecords.Totals> sums = new ArrayList<>();
+        List<Item> items = records.jdbi().withHandle(handle -> {
+            List<Item> days = new ArrayList<>();
+            LocalDate day = start.toLocalDate();
+            Instant from = start.toInstant();
+            while (from.isBefore(end.toInstant())) {
+                Instant nextMidnight = day.plusDays(1).atStartOfDay().toInstant(zone);
+                Instant to = nextMidnight.isBefore(end.toInstant()) ? nextMidnight : end.toInstant();
+                RequestRecords.Totals totals = records.totals(handle, call.caller(), filter, from, to);
+                sums.add(totals);
+                days.add(new Item(day.toString(), from.atOffset(zone).toString(),
+                        to.atOffset(zone).toString(), totals.requests(), totals.tokens(),
+                        totals.cost().toWire(), totals.charge().toWire()));
+                from = to;
+                day = day.plusDays(1);
+            }
+            return days;
+        });
+        return Reply.ok(new UsageBody(items, sum(sums)));
+    }
+
+    private static OffsetDateTime parse(String name, String text) {
+        try {
+            return OffsetDateTime.parse(text);
+        } catch (DateTimeParseException e) {
+            try {
+                return LocalDate.parse(text).atStartOfDay().atOffset(ZoneOffset.UTC);
+            } catch (DateTimeParseException notADate) {
+                throw ApiError.invalid(name, "Invalid " + name + " '" + text + "'. Use an ISO-8601"
+                        + " time with an offset, such as 2026-12-01T00:00:00-05:00, or a date.");
+            }
+        }
+    }
+
+    private static Totals sum(List<RequestRecords.Totals> days) {
+        long requests = 0;
+        long tokens = 0;
+        Money cost = Money.ZERO;
+        Money charge = Money.ZERO;
+        for (RequestRecords.Totals day : days) {
+            requests += day.requests();
+            tokens += day.tokens();
+            cost = cost.plus(day.cost());
+            charge = charge.plus(day.charge());
+        }
+        return new Totals(requests, tokens, cost.toWire(), charge.toWire());
+    }
+
+    record Item(String date, String start, String end, long totalRequests, long totalUsageTokens,
+            String totalCost, String totalCharge) {
+    }
+
+    record Totals(long totalRequests, long totalUsageTokens, String totalCost, String totalCharge) {
+    }
+
+    record UsageBody(List<Item> items, Totals totals) {
+    }
+}

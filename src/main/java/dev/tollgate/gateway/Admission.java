@@ -1,0 +1,161 @@
+package dev.tollgate.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.billing.Meter;
+import dev.tollgate.billing.Meters;
+import dev.tollgate.billing.ModelPrice;
+import dev.tollgate.billing.PriceCatalogue;
+import dev.tollgate.billing.ProviderCosts;
+import dev.tollgate.billing.RateType;
+import dev.tollgate.billing.Rating;
+import dev.tollgate.billing.TierType;
+import dev.tollgate.billing.ledger.CreditBalance;
+import dev.tollgate.billing.ledger.Ledger;
+import dev.tollgate.core.ApiError;
+import dev.tollgate.core.Caller;
+import dev.tollgate.customers.Customer;
+import dev.tollgate.customers.Customers;
+import dev.tollgate.money.Money;
+import dev.tollgate.storage.BatchWriter;
+import dev.tollgate.subscriptions.ActiveSubscription;
+import dev.tollgate.subscriptions.Subscriptions;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The checks before a request is forwarded: the customer exists (else 401), has an active
+ * subscription whose plan links the meter (else 403), and has credit for the request's largest
+ * possible charge, which is then held (else 402). Thread-safe.
+ */
+public final class Admission {
+    /** Output tokens assumed when a request sets no limit, for the hold only. */
+    public static final long DEFAULT_MAX_OUTPUT_TOKENS = 4096;
+
+    private final Jdbi jdbi;
+    private final BatchWriter writer;
+    private final Ledger ledger;
+    private final PriceCatalogue prices;
+
+    public Admission(Jdbi jdbi, BatchWriter writer, Ledger ledger, PriceCatalogue prices) {
+        this.jdbi = jdbi;
+        this.writer = writer;
+        this.ledger = ledger;
+        this.prices = prices;
+    }
+
+    /**
+     * Checks the request and holds credit for it.
+     *
+     * @throws ApiError 401, 403, 402 or 400 (a percentage meter and a model without a price)
+     */
+    public BillingContext admit(Caller caller, String requestId, ForwardToken token,
+            Provider provider, String model, JsonNode body) {
+        ForwardToken.Mode mode = token.mode();
+        if (mode == ForwardToken.Mode.MERCHANT) {
+            return new BillingContext(caller, requestId, mode, Optional.empty(), Optional.empty(),
+                    Optional.empty(), false, Money.ZERO);
+        }
+        Loaded loaded = jdbi.withHandle(handle -> load(handle, caller, token));
+        if (mode == ForwardToken.Mode.METER_ONLY) {
+            return new BillingContext(caller, requestId, mode, Optional.empty(), Optional.empty(),
+                    Optional.of(loaded.meter()), false, Money.ZERO);
+        }
+        Meter meter = loaded.meter();
+        Money providerCostBound = providerCostBound(meter, provider, model, body);
+        if (token.disableBilling()) {
+            return context(caller, requestId, loaded, false, Money.ZERO);
+        }
+        long units = estimateUnits(meter.tierType(), model, body);
+        Money hold = Rating.upperBound(meter, loaded.runningTotal(), units, providerCostBound);
+        Ledger.Account account = account(caller, loaded);
+        boolean held = writer.write(handle -> ledger.tryHold(handle, account, requestId, hold));
+        if (!held) {
+            CreditBalance balance = jdbi.withHandle(h -> Ledger.balance(h, loaded.customer().id()));
+            throw ApiError.paymentRequired("insufficient_credit", "Customer '"
+                    + loaded.customer().id() + "' has " + balance.available().toWire()
+                    + " credit available; this request may cost up to " + hold.toWire()
+                    + ". Buy a credit bundle or wait for the next cycle.");
+        }
+        return context(caller, requestId, loaded, true, hold);
+    }
+
+    private record Loaded(Customer customer, ActiveSubscription subscription, Meter meter,
+            long runningTotal) {
+    }
+
+    private static Loaded load(Handle handle, Caller caller, ForwardToken token) {
+        String slug = token.meterSlug().orElseThrow();
+        Meter meter = Meters.findBySlug(handle, caller, slug).orElseThrow(() -> ApiError.forbidden(
+                "meter_not_found", "No meter with slug '" + slug + "'. Check the token's meter_slug."));
+        if (token.customerId().isEmpty()) {
+            return new Loaded(null, null, meter, 0);
+        }
+        String customerId = token.customerId().get();
+        Customer customer = Customers.resolve(handle, caller, customerId)
+                .orElseThrow(() -> ApiError.unauthenticated("Unknown or deleted customer '"
+                        + customerId + "' in the forward token."));
+        ActiveSubscription subscription = Subscriptions.active(handle, caller, customer.id())
+                .orElseThrow(() -> ApiError.forbidden("no_active_subscription", "Customer '"
+                        + customer.id() + "' has no active subscription."));
+        boolean linked = subscription.plan().linkedMeters().stream()
+                .anyMatch(linkedMeter -> linkedMeter.meterId().equals(meter.id()));
+        if (!linked) {
+            throw ApiError.forbidden("meter_not_in_plan", "Meter '" + slug + "' is not part of plan '"
+                    + subscription.plan().id() + "' that customer '" + customer.id()
+                    + "' is subscribed to. Add it to the plan's meter_ids.");
+        }
+        long total = MeterTotals.units(handle, customer.id(), meter.id(), subscription.cycleStart());
+        return new Loaded(customer, subscription, meter, total);
+    }
+
+    private Money providerCostBound(Meter meter, Provider provider, String model, JsonNode body) {
+        if (meter.rateType() != RateType.PERCENTAGE) {
+            return Money.ZERO;
+        }
+        Optional<ModelPrice> price = model == null ? Optional.empty() : prices.find(provider.id(), model);
+        if (price.isEmpty()) {
+            throw ApiError.invalid("model", "Model '" + model + "' of " + provider.id()
+                    + " has no price in the catalogue, so a percentage meter cannot price it."
+                    + " Add it to the price file (TOLLGATE_PRICES_FILE) or use a fixed meter.");
+        }
+        long input = TokenCounter.countRequestInput(model, body);
+        long output = maxOutputTokens(body);
+        // The prompt may be billed at the input or the cache-write price; bound by the dearer.
+        Money uncached = ProviderCosts.cost(price.get(), new TokenUsage(input, 0, 0, output, 0, -1));
+        Money written = ProviderCosts.cost(price.get(), new TokenUsage(0, 0, input, output, 0, -1));
+        return uncached.compareTo(written) >= 0 ? uncached : written;
+    }
+
+    private static long estimateUnits(TierType type, String model, JsonNode body) {
+        return switch (type) {
+            case REQUESTS -> 1;
+            case TOKENS_1M -> TokenCounter.countRequestInput(model, body) + maxOutputTokens(body);
+            // TODO: estimate characters and audio seconds from the request for their meters.
+            case CHARACTERS_1M, MINUTES -> 0;
+        };
+    }
+
+    /** The request's output limit, or {@link #DEFAULT_MAX_OUTPUT_TOKENS} when it sets none. */
+    static long maxOutputTokens(JsonNode body) {
+        for (String field : new String[] {"max_tokens", "max_completion_tokens", "max_output_tokens"}) {
+            JsonNode value = body == null ? null : body.get(field);
+            if (value != null && value.canConvertToLong() && value.asLong() > 0) {
+                return value.asLong();
+            }
+        }
+        return DEFAULT_MAX_OUTPUT_TOKENS;
+    }
+
+    private static BillingContext context(Caller caller, String requestId, Loaded loaded,
+            boolean debits, Money hold) {
+        return new BillingContext(caller, requestId, ForwardToken.Mode.CUSTOMER,
+                Optional.of(loaded.customer().id()), Optional.of(loaded.subscription()),
+                Optional.of(loaded.meter()), debits, hold);
+    }
+
+    private static Ledger.Account account(Caller caller, Loaded loaded) {
+        return new Ledger.Account(caller.merchantId(), caller.environment(),
+                loaded.customer().id(), loaded.subscription().id());
+    }
+}

@@ -1,0 +1,333 @@
+package dev.tollgate.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.accounts.SecretKeys;
+import dev.tollgate.core.ApiError;
+import dev.tollgate.core.Caller;
+import dev.tollgate.core.Environment;
+import dev.tollgate.core.Ids;
+import dev.tollgate.gateway.simulator.SimulatedResponse;
+import dev.tollgate.gateway.simulator.Simulator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The forward endpoint's work: authenticate the token, check the upstream, admit and hold
+ * credit, relay the request to the provider (or the sandbox simulator), and settle the usage
+ * exactly once before the client receives the last bytes. Thread-safe.
+ */
+public final class Forwarder {
+    private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The largest request body forwarded. */
+    public static final int MAX_REQUEST_BYTES = 32 * 1024 * 1024;
+    /** The largest non-streaming response read to extract its usage. */
+    public static final int MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+    private final SecretKeys secretKeys;
+    private final Admission admission;
+    private final Settlement settlement;
+    private final UpstreamPolicy policy;
+    private final ProviderKeys providerKeys;
+    private final Simulator simulator;
+    private final UpstreamClient client = new UpstreamClient();
+    private final Ids ids;
+    private final Clock clock;
+    private final InFlight inFlight = new InFlight();
+    private final GatewayMetrics metrics = new GatewayMetrics(inFlight);
+
+    public Forwarder(SecretKeys secretKeys, Admission admission, Settlement settlement,
+            UpstreamPolicy policy, ProviderKeys providerKeys, Simulator simulator, Ids ids,
+            Clock clock) {
+        this.secretKeys = secretKeys;
+        this.admission = admission;
+        this.settlement = settlement;
+        this.policy = policy;
+        this.providerKeys = providerKeys;
+        this.simulator = simulator;
+        this.ids = ids;
+        this.clock = clock;
+    }
+
+    /** An incoming forward request as the HTTP layer received it. */
+    public record Incoming(String method, String rawQuery, Map<String, List<String>> headers,
+            InputStream body) {
+    }
+
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    /** Requests in flight, for graceful shutdown. */
+    public InFlight inFlight() {
+        return inFlight;
+    }
+
+    /**
+     * Forwards one request and writes the response to {@code sink}.
+     *
+     * @throws ApiError for any failure before the response started; the caller maps it to JSON
+     */
+    public void forward(Incoming incoming, ClientSink sink) {
+        Instant startedAt = clock.instant();
+        long startNanos = System.nanoTime();
+        ForwardToken token = ForwardToken.parse(Headers.credential(incoming.headers()));
+        Environment environment = SecretKeys.environmentOf(token.secretKey())
+                .orElseThrow(() -> ApiError.unauthenticated("Invalid secret key in the forward token."));
+        String requestId = ids.next("req", environment);
+        sink.header("x-request-id", requestId);
+        Caller caller = secretKeys.authenticate(token.secretKey());
+        UpstreamTarget target = policy.target(incoming.rawQuery());
+        Map<String, String> metadata = Headers.metadata(incoming.headers(), incoming.rawQuery());
+        byte[] body = Headers.readBody(incoming.body(), MAX_REQUEST_BYTES);
+        Prepared prepared = Prepared.of(incoming.method(), target, body);
+        Route route = route(caller, token, target, incoming.method());
+        if (!route.simulated()) {
+            policy.checkAddresses(target);
+        }
+        if (!inFlight.enter()) {
+            throw ApiError.upstream(503, "shutting_down", "The server is shutting down; retry"
+                    + " on another node.");
+        }
+        try {
+            BillingContext context = admission.admit(caller, requestId, token, target.provider(),
+                    prepared.model(), prepared.json());
+            Settlement.Request record = new Settlement.Request(target.provider().id(),
+                    route.keyType(), target.endpoint(incoming.method()), metadata, startedAt, null);
+            Exchange exchange = new Exchange(context, record, prepared, route);
+            exchange.addedNanos = System.nanoTime() - startNanos;
+            try {
+                relay(exchange, incoming, sink);
+            } finally {
+                exchange.settleIfNeeded(new Outcome(502, TokenUsage.ZERO, false, prepared.model(),
+                        null, route.simulated()));
+            }
+        } finally {
+            inFlight.exit();
+        }
+    }
+
+    /** How the request reaches a provider: simulated, or with which key. */
+    private record Route(boolean simulated, String keyType, String authHeader, String authValue) {
+    }
+
+    private Route route(Caller caller, ForwardToken token, UpstreamTarget target, String method) {
+        Provider provider = target.provider();
+        if (token.providerKey().isPresent()) {
+            return new Route(false, "unmanaged", provider.authStyle().header(),
+                    provider.authStyle().value(token.providerKey().get()));
+        }
+        Optional<String> managed = providerKeys.managedKey(provider);
+        if (managed.isPresent()) {
+            return new Route(false, "managed", provider.authStyle().header(),
+                    provider.authStyle().value(managed.get()));
+        }
+        if (target.overridden()) {
+            // An operator-mapped test or self-hosted endpoint may need no key at all.
+            return new Route(false, "managed", null, null);
+        }
+        if (caller.environment() == Environment.SANDBOX
+                && simulator.supports(provider.host(), method, target.path())) {
+            return new Route(true, "managed", null, null);
+        }
+        throw ApiError.upstream(502, "provider_not_configured", "No API key is configured for "
+                + provider.host() + ". The operator sets " + String.join(" or ",
+                provider.keyVariables()) + ", or the token carries a provider_key.");
+    }
+
+    private void relay(Exchange exchange, Incoming incoming, ClientSink sink) {
+        Prepared prepared = exchange.prepared();
+        UsageReader reader = UsageReader.forFormat(prepared.format());
+        if (exchange.route().simulated()) {
+            SimulatedResponse simulated = simulator.respond(prepared.target().provider().host(),
+                    incoming.method(), prepared.target().path(), prepared.upstreamBody());
+            relaySimulated(exchange, simulated, reader, sink);
+            return;
+        }
+        long upstreamStart = System.nanoTime();
+        UpstreamClient.Response response = client.send(prepared.target(), incoming.method(),
+                incoming.headers(), exchange.route().authHeader(), exchange.route().authValue(),
+                prepared.upstreamBody());
+        metrics.upstreamLatency(prepared.target().provider().id(),
+                java.time.Duration.ofNanos(System.nanoTime() - upstreamStart));
+        Map<String, List<String>> headers = Headers.responseHeaders(response.headers());
+        if (Headers.isEventStream(response.headers()) && response.status() < 400) {
+            relayStream(exchange, response.status(), headers, reader,
+                    relay -> relay.relay(response.body(), sink.stream(response.status(), headers),
+                            () -> exchange.settle(outcome(exchange, response.status(), reader, false))));
+            return;
+        }
+        byte[] bytes;
+        try (InputStream body = response.body()) {
+            bytes = Headers.readBody(body, MAX_RESPONSE_BYTES);
+        } catch (IOException e) {
+            throw ApiError.upstream(502, "upstream_failed", "Reading the provider's response failed.");
+        }
+        if (response.status() < 400) {
+            reader.acceptBody(bytes);
+        }
+        exchange.settle(outcome(exchange, response.status(), reader, false));
+        sink.send(response.status(), headers, bytes);
+    }
+
+    private void relaySimulated(Exchange exchange, SimulatedResponse simulated, UsageReader reader,
+            ClientSink sink) {
+        Map<String, List<String>> headers = Headers.single(simulated.headers());
+        if (!simulated.streaming()) {
+            if (simulated.status() < 400) {
+                reader.acceptBody(simulated.body());
+            }
+            exchange.settle(outcome(exchange, simulated.status(), reader, true));
+            sink.send(simulated.status(), headers, simulated.body());
+            return;
+        }
+        relayStream(exchange, simulated.status(), headers, reader,
+                relay -> relay.relay(simulated.events(), sink.stream(simulated.status(), headers),
+                        () -> exchange.settle(outcome(exchange, simulated.status(), reader, true))));
+    }
+
+    private void relayStream(Exchange exchange, int status, Map<String, List<String>> headers,
+            UsageReader reader, java.util.function.Consumer<StreamRelay> run) {
+        StreamRelay relay = new StreamRelay(reader, exchange.prepared().dropUsageOnlyChunks());
+        try {
+            run.accept(relay);
+        } catch (StreamRelay.ClientGone gone) {
+            LOG.debug("Client disconnected mid-stream requestId={}", exchange.context().requestId());
+            exchange.settle(outcome(exchange, status, reader, exchange.route().simulated()));
+        }
+    }
+
+    private Outcome outcome(Exchange exchange, int status, UsageReader reader, boolean simulated) {
+        Prepared prepared = exchange.prepared();
+        String model = reader.model().orElse(prepared.model());
+        if (status >= 400) {
+            return new Outcome(status, TokenUsage.ZERO, false, model, null, simulated);
+        }
+        Optional<TokenUsage> reported = reader.usage();
+        if (reported.isPresent()) {
+            return new Outcome(status, reported.get(), false, model,
+                    reader.responseId().orElse(null), simulated);
+        }
+        long input = TokenCounter.countRequestInput(model, prepared.json());
+        long output = TokenCounter.countText(model, reader.outputText());
+        return new Outcome(status, new TokenUsage(input, 0, 0, output, 0, -1), true, model,
+                reader.responseId().orElse(null), simulated);
+    }
+
+    /** One request's state: settled at most once, whichever path ends it. */
+    private final class Exchange {
+        private final BillingContext context;
+        private final Settlement.Request request;
+        private final Prepared prepared;
+        private final Route route;
+        private final AtomicReference<RequestRecord> settled = new AtomicReference<>();
+        private long addedNanos;
+
+        Exchange(BillingContext context, Settlement.Request request, Prepared prepared, Route route) {
+            this.context = context;
+            this.request = request;
+            this.prepared = prepared;
+            this.route = route;
+        }
+
+        BillingContext context() {
+            return context;
+        }
+
+        Prepared prepared() {
+            return prepared;
+        }
+
+        Route route() {
+            return route;
+        }
+
+        void settle(Outcome outcome) {
+            if (settled.get() != null) {
+                return;
+            }
+            long settleStart = System.nanoTime();
+            RequestRecord record = settlement.settle(context, request, outcome);
+            settled.set(record);
+            metrics.addedLatency(java.time.Duration.ofNanos(addedNanos + System.nanoTime() - settleStart));
+            metrics.requestFinished(request.provider(), outcome.upstreamStatus(), outcome.simulated());
+            if (context.debits()) {
+                metrics.charged(record.charge());
+            }
+        }
+
+        void settleIfNeeded(Outcome fallback) {
+            if (settled.get() == null) {
+                try {
+                    settle(fallback);
+                } catch (RuntimeException e) {
+                    LOG.error("Settling a failed request failed requestId={}", context.requestId(), e);
+                }
+            }
+        }
+    }
+
+    /** The request body as parsed for metering, and the body sent upstream. */
+    record Prepared(UpstreamTarget target, ResponseFormat format, JsonNode json, String model,
+            byte[] upstreamBody, boolean dropUsageOnlyChunks) {
+
+        static Prepared of(String method, UpstreamTarget target, byte[] body) {
+            ResponseFormat format = ResponseFormat.detect(target.provider().host(), target.path())
+                    .orElse(null);
+            JsonNode json = parseJson(body);
+            String model = modelOf(json, target.path());
+            boolean inject = format == ResponseFormat.OPENAI_CHAT && json instanceof ObjectNode object
+                    && object.path("stream").asBoolean(false)
+                    && !object.path("stream_options").path("include_usage").asBoolean(false);
+            if (!inject) {
+                return new Prepared(target, format, json, model, body, false);
+            }
+            // Ask for usage so the stream can be billed exactly; the client never sees that chunk.
+            ObjectNode changed = ((ObjectNode) json).deepCopy();
+            changed.putObject("stream_options").put("include_usage", true);
+            return new Prepared(target, format, json, model, toBytes(changed), true);
+        }
+
+        private static JsonNode parseJson(byte[] body) {
+            if (body.length == 0 || (body[0] != '{' && body[0] != '[' && body[0] != ' ')) {
+                return null;
+            }
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                return null;
+            }
+        }
+
+        private static String modelOf(JsonNode json, String path) {
+            if (json != null && json.path("model").isTextual()) {
+                return json.path("model").asText();
+            }
+            int models = path.indexOf("/models/");
+            if (models >= 0) {
+                String rest = path.substring(models + "/models/".length());
+                int colon = rest.indexOf(':');
+                return colon > 0 ? rest.substring(0, colon) : rest;
+            }
+            return null;
+        }
+
+        private static byte[] toBytes(JsonNode json) {
+            try {
+                return JSON.writeValueAsBytes(json);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.tollgate.gateway;
+
+import dev.tollgate.billing.Meter;
+import dev.tollgate.billing.Meters;
+import dev.tollgate.core.ApiError;
+import dev.tollgate.core.Caller;
+import dev.tollgate.customers.Customer;
+import dev.tollgate.customers.Customers;
+import dev.tollgate.money.Money;
+import dev.tollgate.subscriptions.ActiveSubscription;
+import dev.tollgate.subscriptions.Subscriptions;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Usage that happened outside the gateway, recorded with {@code POST /v1/requests} and billed
+ * like gateway traffic. The caller's {@code request_id} is an idempotency key: repeating it with
+ * the same body returns the first record, with another body it is a conflict. Such usage is
+ * charged even when it exceeds the customer's credit, because it was already consumed.
+ * Thread-safe.
+ */
+public final class ManualUsage {
+    private final Jdbi jdbi;
+    private final Settlement settlement;
+    private final Clock clock;
+
+    public ManualUsage(Jdbi jdbi, Settlement settlement, Clock clock) {
+        this.jdbi = jdbi;
+        this.settlement = settlement;
+        this.clock = clock;
+    }
+
+    /** Usage to record; {@code fingerprint} identifies the request body for idempotency. */
+    public record Usage(String requestId, String customerId, String meterSlug,
+            Map<String, String> metadata, long inputTokens, long outputTokens, String fingerprint) {
+    }
+
+    /** The stored record, and whether this call created it. */
+    public record Result(RequestRecord record, boolean created) {
+    }
+
+    /**
+     * Records and bills the usage, or returns the record of an earlier identical call.
+     *
+     * @throws ApiError 409 when the request id was used with another body; 401/403 as the gateway
+     */
+    public Result record(Caller caller, Usage usage) {
+        String requestId = usage.requestId();
+        Optional<RequestRecord> earlier = jdbi.withHandle(handle ->
+                RequestRecords.findByRequestId(handle, caller, requestId));
+        if (earlier.isPresent()) {
+            return new Result(sameOrConflict(earlier.get(), usage), false);
+        }
+        BillingContext context = jdbi.withHandle(handle -> {
+            Customer customer = Customers.resolve(handle, caller, usage.customerId())
+                    .orElseThrow(() -> ApiError.unknownReference("customer_id", "No customer with id '"
+                            + usage.customerId() + "'."));
+            Meter meter = Meters.findBySlug(handle, caller, usage.meterSlug())
+                    .orElseThrow(() -> ApiError.unknownReference("meter_slug", "No meter with slug '"
+                            + usage.meterSlug() + "'."));
+            ActiveSubscription subscription = Subscriptions.active(handle, caller, customer.id())
+                    .orElseThrow(() -> ApiError.forbidden("no_active_subscription", "Customer '"
+                            + customer.id() + "' has no active subscription."));
+            return new BillingContext(caller, requestId, ForwardToken.Mode.CUSTOMER,
+                    Optional.of(customer.id()), Optional.of(subscription), Optional.of(meter),
+                    true, Money.ZERO);
+        });
+        Settlement.Request request = new Settlement.Request("external", "unmanaged",
+                "POST /v1/requests", usage.metadata(), clock.instant(), usage.fingerprint());
+        TokenUsage tokens = new TokenUsage(usage.inputTokens(), 0, 0, usage.outputTokens(), 0, -1);
+        RequestRecord record = settlement.settle(context, request,
+                new Outcome(200, tokens, false, null, null, false));
+        return new Result(sameOrConflict(record, usage), record.createdAt().equals(request.createdAt()));
+    }
+
+    private static RequestRecord sameOrConflict(RequestRecord record, Usage usage) {
+        if (!usage.fingerprint().equals(record.fingerprint())) {
+            throw ApiError.conflict("request_id_reused", "request_id", "request_id '"
+                    + usage.requestId() + "' was already used with a different body. Use a new"
+                    + " request_id for new usage.");
+        }
+        return record;
+    }
+}

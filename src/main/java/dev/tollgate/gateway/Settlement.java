@@ -1,0 +1,147 @@
+package dev.tollgate.gateway;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.billing.Charge;
+import dev.tollgate.billing.Meter;
+import dev.tollgate.billing.ModelPrice;
+import dev.tollgate.billing.PriceCatalogue;
+import dev.tollgate.billing.ProviderCost;
+import dev.tollgate.billing.ProviderCosts;
+import dev.tollgate.billing.Rating;
+import dev.tollgate.billing.TierCharge;
+import dev.tollgate.billing.TierType;
+import dev.tollgate.billing.ledger.Ledger;
+import dev.tollgate.money.Money;
+import dev.tollgate.storage.BatchWriter;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a finished request into its record and, in customer billing, its charge: the record,
+ * the meter's running total, the hold's release and the usage debit are written in one
+ * transaction keyed by the request id, so a retry can never charge twice. Thread-safe.
+ */
+public final class Settlement {
+    private static final Logger LOG = LoggerFactory.getLogger(Settlement.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final BatchWriter writer;
+    private final Ledger ledger;
+    private final PriceCatalogue prices;
+    private final Clock clock;
+    private final Set<String> unpricedModels = ConcurrentHashMap.newKeySet();
+
+    public Settlement(BatchWriter writer, Ledger ledger, PriceCatalogue prices, Clock clock) {
+        this.writer = writer;
+        this.ledger = ledger;
+        this.prices = prices;
+        this.clock = clock;
+    }
+
+    /** The request as the gateway saw it, for its record. */
+    public record Request(String provider, String providerKeyType, String endpoint,
+            Map<String, String> metadata, java.time.Instant createdAt, String fingerprint) {
+    }
+
+    /** Writes the record and the charge and returns the record once committed. */
+    public RequestRecord settle(BillingContext context, Request request, Outcome outcome) {
+        ProviderCost cost = providerCost(request.provider(), outcome);
+        return writer.write(handle -> settleIn(handle, context, request, outcome, cost));
+    }
+
+    private RequestRecord settleIn(Handle handle, BillingContext context, Request request,
+            Outcome outcome, ProviderCost cost) {
+        Optional<RequestRecord> existing = RequestRecords.findByRequestId(handle, context.caller(),
+                context.requestId());
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        Optional<Charge> charge = Optional.empty();
+        if (context.meter().isPresent() && !outcome.failed()) {
+            charge = Optional.of(rate(handle, context, outcome, cost.total()));
+        }
+        RequestRecord record = record(context, request, outcome, cost, charge);
+        RequestRecords.insert(handle, context.caller(), record);
+        if (context.customerId().isPresent()) {
+            Ledger.Account account = new Ledger.Account(context.caller().merchantId(),
+                    context.caller().environment(), context.customerId().get(),
+                    context.subscription().map(s -> s.id()).orElse(null));
+            ledger.release(handle, account, context.requestId());
+            if (context.debits() && charge.isPresent()) {
+                ledger.chargeUsage(handle, account, context.requestId(), charge.get().amount());
+            }
+        }
+        return record;
+    }
+
+    private static Charge rate(Handle handle, BillingContext context, Outcome outcome, Money cost) {
+        Meter meter = context.meter().orElseThrow();
+        long units = Units.of(meter.tierType(), outcome.usage());
+        if (context.customerId().isEmpty()) {
+            // Meter-only traffic has no customer, so no running total: tiers apply from zero.
+            return Rating.charge(meter, 0, units, cost);
+        }
+        String customerId = context.customerId().get();
+        String cycleKey = context.cycleKey().orElseThrow();
+        long before = MeterTotals.units(handle, customerId, meter.id(), cycleKey);
+        MeterTotals.add(handle, customerId, meter.id(), cycleKey, units);
+        return Rating.charge(meter, before, units, cost);
+    }
+
+    private ProviderCost providerCost(String provider, Outcome outcome) {
+        if (outcome.failed() || outcome.model() == null) {
+            return ProviderCost.ZERO;
+        }
+        Optional<ModelPrice> price = prices.find(provider, outcome.model());
+        if (price.isEmpty()) {
+            if (unpricedModels.add(provider + "/" + outcome.model())) {
+                LOG.warn("Model has no price, its provider cost is recorded as 0 provider={} model={}"
+                        + " (add it to TOLLGATE_PRICES_FILE)", provider, outcome.model());
+            }
+            return ProviderCost.ZERO;
+        }
+        return ProviderCosts.parts(price.get(), outcome.usage());
+    }
+
+    private RequestRecord record(BillingContext context, Request request, Outcome outcome,
+            ProviderCost cost, Optional<Charge> charge) {
+        return new RequestRecord(context.requestId(), context.requestId(),
+                outcome.failed() ? "error" : "completed",
+                context.customerId().orElse(null),
+                context.meter().map(Meter::id).orElse(null),
+                request.provider(), request.providerKeyType(), outcome.model(), request.endpoint(),
+                outcome.responseId(), outcome.upstreamStatus(), outcome.usage(), 0, 0, 0, 0,
+                cost.inputCost(), cost.outputCost(), cost.total(),
+                charge.map(Charge::amount).orElse(Money.ZERO),
+                context.meter().map(m -> m.rateType().code()).orElse(null),
+                charge.map(c -> breakdownJson(c, context.meter().orElseThrow().tierType()))
+                        .orElse("[]"),
+                request.metadata(), outcome.estimated(), outcome.simulated(),
+                request.createdAt(), clock.instant(), request.fingerprint());
+    }
+
+    /** The charge breakdown in the wire form of {@code charge.breakdown}. */
+    static String breakdownJson(Charge charge, TierType type) {
+        ArrayNode items = JSON.createArrayNode();
+        for (TierCharge part : charge.breakdown()) {
+            ObjectNode item = items.addObject();
+            ObjectNode tier = item.putObject("tier");
+            tier.put("start", part.tier().start());
+            tier.put("rate", part.tier().rate().toWire());
+            tier.put("type", type.code());
+            item.put("tokens", type == TierType.TOKENS_1M ? part.units() : 0);
+            item.put("characters", type == TierType.CHARACTERS_1M ? part.units() : 0);
+            item.put("seconds", type == TierType.MINUTES ? part.units() : 0);
+            item.put("cost", part.cost().toWire());
+        }
+        return items.toString();
+    }
+}
