@@ -14,7 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Optional;
+import java.util.Map;
 
 /**
  * A Tollgate server started in this JVM on a free port over a fresh {@link TestDatabase}, with
@@ -39,9 +39,14 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(DatabaseKind kind, Clock clock) {
+        return start(kind, clock, Map.of());
+    }
+
+    /** Starts a server whose environment variables are {@code env} (and nothing else). */
+    public static TestServer start(DatabaseKind kind, Clock clock, Map<String, String> env) {
         TestDatabase database = TestDatabase.create(kind);
-        Config config = new Config("127.0.0.1", 0, database.dataDir(),
-                database.databaseUrlSetting(), Optional.of(SANDBOX_KEY), Optional.of(LIVE_KEY));
+        Config config = Config.forTest(database.dataDir(), database.databaseUrlSetting(),
+                SANDBOX_KEY, LIVE_KEY, env);
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         try {
             return new TestServer(database, Server.start(config, clock, quiet));

@@ -1,0 +1,127 @@
+package dev.tollgate.testing;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A stand-in provider on 127.0.0.1 that answers each path with a recorded body, as one JSON
+ * response or as a stream of server-sent events, and keeps every request it received.
+ */
+public final class FakeProvider implements AutoCloseable {
+    private final HttpServer server;
+    private final Map<String, Reply> replies = new ConcurrentHashMap<>();
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+
+    /** A request as the provider saw it. */
+    public record Received(String method, String path, String query, Map<String, List<String>> headers,
+            String body) {
+        public String header(String name) {
+            return headers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().get(0))
+                    .findFirst()
+                    .orElse(null);
+        }
+    }
+
+    /**
+     * A canned answer. For a stream, {@code events} are written one at a time with a flush;
+     * when {@code gate} is set, the events after the first wait for it to open.
+     */
+    public record Reply(int status, String contentType, byte[] body, List<byte[]> events,
+            CountDownLatch gate) {
+        public static Reply json(int status, String json) {
+            return new Reply(status, "application/json", json.getBytes(StandardCharsets.UTF_8),
+                    null, null);
+        }
+
+        public static Reply stream(List<String> events) {
+            return new Reply(200, "text/event-stream", null,
+                    events.stream().map(e -> e.getBytes(StandardCharsets.UTF_8)).toList(), null);
+        }
+
+        public Reply gatedAfterFirst(CountDownLatch gate) {
+            return new Reply(status, contentType, body, events, gate);
+        }
+    }
+
+    public FakeProvider() {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    /** The base URL to map a provider host to, such as {@code http://127.0.0.1:PORT}. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public void on(String path, Reply reply) {
+        replies.put(path, reply);
+    }
+
+    public List<Received> received() {
+        return List.copyOf(received);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+                exchange.getRequestURI().getRawQuery(), Map.copyOf(exchange.getRequestHeaders()), body));
+        Reply reply = replies.get(exchange.getRequestURI().getPath());
+        if (reply == null) {
+            reply = Reply.json(404, "{\"error\":{\"message\":\"no fake reply for this path\"}}");
+        }
+        exchange.getResponseHeaders().add("Content-Type", reply.contentType());
+        exchange.getResponseHeaders().add("x-fake-provider", "yes");
+        if (reply.events() == null) {
+            exchange.sendResponseHeaders(reply.status(), reply.body().length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(reply.body());
+            }
+            return;
+        }
+        exchange.sendResponseHeaders(reply.status(), 0);
+        try (OutputStream out = exchange.getResponseBody()) {
+            for (int i = 0; i < reply.events().size(); i++) {
+                if (i == 1 && reply.gate() != null) {
+                    awaitGate(reply.gate());
+                }
+                out.write(reply.events().get(i));
+                out.flush();
+            }
+        } catch (IOException clientGone) {
+            // The gateway closed the stream early; nothing more to send.
+        }
+    }
+
+    private static void awaitGate(CountDownLatch gate) {
+        try {
+            gate.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
