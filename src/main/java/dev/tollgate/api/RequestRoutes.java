@@ -5,7 +5,7 @@ import dev.tollgate.core.ApiError;
 import dev.tollgate.gateway.ManualUsage;
 import dev.tollgate.gateway.RequestRecord;
 import dev.tollgate.gateway.RequestRecords;
-import dev.tollgate.gateway.TokenUsage;
+import dev.tollgate.billing.TokenUsage;
 import dev.tollgate.storage.Timestamps;
 import io.helidon.webserver.http.HttpRouting;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.tollgate.billing;
 
-import dev.tollgate.gateway.TokenUsage;
+import dev.tollgate.billing.TokenUsage;
 import dev.tollgate.money.Money;
 import dev.tollgate.money.Rate;
 import java.math.BigDecimal;

@@ -1,5 +1,6 @@
 package dev.tollgate.gateway;
 
+import dev.tollgate.billing.TokenUsage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,6 @@
 package dev.tollgate.gateway;
 
+import dev.tollgate.billing.TokenUsage;
 import dev.tollgate.billing.Meter;
 import dev.tollgate.billing.Meters;
 import dev.tollgate.core.ApiError;

@@ -1,5 +1,7 @@
 package dev.tollgate.gateway;
 
+import dev.tollgate.billing.TokenUsage;
+
 /**
  * How a forwarded request ended: the upstream status, the usage (reported by the provider, or
  * estimated with a tokenizer when it reported none), the model and response id it named.

@@ -1,5 +1,6 @@
 package dev.tollgate.gateway;
 
+import dev.tollgate.billing.TokenUsage;
 import dev.tollgate.money.Money;
 import java.time.Instant;
 import java.util.Map;

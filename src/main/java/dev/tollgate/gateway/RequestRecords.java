@@ -1,5 +1,6 @@
 package dev.tollgate.gateway;
 
+import dev.tollgate.billing.TokenUsage;
 import dev.tollgate.core.ApiError;
 import dev.tollgate.core.Caller;
 import dev.tollgate.money.Money;

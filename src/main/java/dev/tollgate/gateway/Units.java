@@ -1,5 +1,6 @@
 package dev.tollgate.gateway;
 
+import dev.tollgate.billing.TokenUsage;
 import dev.tollgate.billing.TierType;
 
 /** The number of meter units a request used, by the meter's unit. */

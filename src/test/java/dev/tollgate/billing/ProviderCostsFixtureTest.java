@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.tollgate.gateway.TokenUsage;
+import dev.tollgate.billing.TokenUsage;
 import dev.tollgate.money.Money;
 import java.io.IOException;
 import java.nio.file.Files;

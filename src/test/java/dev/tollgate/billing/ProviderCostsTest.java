@@ -4,7 +4,7 @@ import static dev.tollgate.billing.RatingTest.money;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tollgate.gateway.TokenUsage;
+import dev.tollgate.billing.TokenUsage;
 import dev.tollgate.money.Money;
 import dev.tollgate.money.Rate;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package dev.tollgate.gateway;
 
+import dev.tollgate.billing.TokenUsage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

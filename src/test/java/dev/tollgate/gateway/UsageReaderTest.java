@@ -1,5 +1,6 @@
 package dev.tollgate.gateway;
 
+import dev.tollgate.billing.TokenUsage;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;

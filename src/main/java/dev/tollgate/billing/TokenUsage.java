@@ -1,4 +1,4 @@
-package dev.tollgate.gateway;
+package dev.tollgate.billing;
 
 /**
  * Token counts of one provider response in one normalized shape, whatever the provider's
