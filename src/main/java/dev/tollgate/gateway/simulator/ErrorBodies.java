@@ -30,4 +30,15 @@ final class ErrorBodies {
         body.set("error", detail);
         return SimulatedResponse.json(BAD_REQUEST, body);
     }
+
+    /** Google's shape: {@code {"error": {"code": 400, "message", "status"}}}. */
+    static SimulatedResponse gemini(InvalidRequestException error) {
+        ObjectNode detail = Wire.object()
+                .put("code", BAD_REQUEST)
+                .put("message", error.getMessage())
+                .put("status", "INVALID_ARGUMENT");
+        ObjectNode body = Wire.object();
+        body.set("error", detail);
+        return SimulatedResponse.json(BAD_REQUEST, body);
+    }
 }

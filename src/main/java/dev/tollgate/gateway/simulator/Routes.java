@@ -7,11 +7,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Finds the endpoint of a provider request from its host, method and path. Only POST requests
  * match. Host names are compared without case, port or trailing dot, and the path without its
- * query.
+ * query, except that Gemini's {@code alt=sse} query selects server-sent events.
  */
 final class Routes {
     private static final String ANTHROPIC_HOST = "api.anthropic.com";
@@ -51,6 +53,9 @@ final class Routes {
             entry("inference.baseten.co", List.of("/v1")),
             entry("api.moonshot.ai", List.of("/v1")));
 
+    private static final Pattern GEMINI_PATH = Pattern.compile(
+            "/v1(?:beta|alpha)?/models/([^/:]+):(generateContent|streamGenerateContent)");
+
     private Routes() {
     }
 
@@ -63,6 +68,7 @@ final class Routes {
         String hostName = hostName(host);
         int queryStart = pathAndQuery.indexOf('?');
         String path = queryStart < 0 ? pathAndQuery : pathAndQuery.substring(0, queryStart);
+        String query = queryStart < 0 ? "" : pathAndQuery.substring(queryStart + 1);
 
         if (hostName.equals(ANTHROPIC_HOST) && path.equals("/v1/messages")) {
             return Optional.of(Route.of(Endpoint.ANTHROPIC_MESSAGES));
@@ -70,7 +76,26 @@ final class Routes {
         if (hostName.equals(OPENAI_HOST) && path.equals("/v1/responses")) {
             return Optional.of(Route.of(Endpoint.OPENAI_RESPONSES));
         }
+        if (hostName.equals(GOOGLE_HOST)) {
+            Optional<Route> gemini = matchGemini(path, query);
+            if (gemini.isPresent()) {
+                return gemini;
+            }
+        }
         return matchOpenAiCompatible(hostName, path);
+    }
+
+    private static Optional<Route> matchGemini(String path, String query) {
+        Matcher matcher = GEMINI_PATH.matcher(path);
+        if (!matcher.matches()) {
+            return Optional.empty();
+        }
+        String model = matcher.group(1);
+        if (matcher.group(2).equals("generateContent")) {
+            return Optional.of(new Route(Endpoint.GEMINI_GENERATE, model, false));
+        }
+        boolean serverSentEvents = List.of(query.split("&")).contains("alt=sse");
+        return Optional.of(new Route(Endpoint.GEMINI_STREAM, model, serverSentEvents));
     }
 
     private static Optional<Route> matchOpenAiCompatible(String hostName, String path) {

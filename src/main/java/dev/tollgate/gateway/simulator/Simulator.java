@@ -9,11 +9,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * Builds provider API responses without calling the provider, for sandbox traffic to a provider
  * that has no API key configured, so the whole billing flow can run offline.
  *
- * <p>Served: OpenAI chat completions (streaming or not) and embeddings on api.openai.com and on
- * the OpenAI-compatible hosts of the SDK's provider list (such as
- * {@code api.groq.com/openai/v1/chat/completions}), and the OpenAI Responses API and Anthropic
- * messages (streaming or not). Bodies follow each provider's own response shape, streams its
- * own server-sent events, and invalid requests get 400 in the provider's own error shape.
+ * <p>Served: OpenAI chat completions and embeddings on api.openai.com and on the
+ * OpenAI-compatible hosts of the SDK's provider list (such as
+ * {@code api.groq.com/openai/v1/chat/completions}), the OpenAI Responses API, Anthropic messages,
+ * and Gemini {@code generateContent} and {@code streamGenerateContent}. Every endpoint except
+ * embeddings can stream. Bodies follow each provider's own response shape, streams its own
+ * server-sent events, and invalid requests get 400 in the provider's own error shape.
  *
  * <p>The reply text is a short English message stating that it is simulated. It depends only on
  * the request body, so the same body always gets the same text. Usage reports real token counts
@@ -45,7 +46,7 @@ public final class Simulator {
     }
 
     /**
-     * Returns the simulated provider response to a request.
+     * Builds the simulated provider response to a request.
      *
      * @param host the provider host, as for {@link #supports}
      * @param method the HTTP method, as for {@link #supports}
@@ -71,6 +72,7 @@ public final class Simulator {
             case OPENAI_EMBEDDINGS -> OpenAiEmbeddings.respond(call);
             case OPENAI_RESPONSES -> OpenAiResponses.respond(call);
             case ANTHROPIC_MESSAGES -> AnthropicMessages.respond(call);
+            case GEMINI_GENERATE, GEMINI_STREAM -> GeminiContent.respond(call);
         };
     }
 }

@@ -26,6 +26,10 @@ class SimulatorRoutesTest {
         "api.deepseek.com, POST, /chat/completions, true",
         "api.anthropic.com, POST, /v1/messages, true",
         "api.anthropic.com, POST, /v1/messages?beta=true, true",
+        "generativelanguage.googleapis.com, POST, /v1beta/models/gemini-2.5-flash:generateContent,"
+            + " true",
+        "generativelanguage.googleapis.com, POST,"
+            + " /v1/models/gemini-2.0-flash:streamGenerateContent?alt=sse, true",
         "generativelanguage.googleapis.com, POST, /v1beta/openai/chat/completions, true",
         "api.openai.com, GET, /v1/chat/completions, false",
         "api.openai.com, POST, /v1/models, false",
