@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
 final class ForwardRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(ForwardRoutes.class);
 
+    private static final String PREFIX = "/v1/forward";
+
     private final Forwarder forwarder;
 
     ForwardRoutes(Forwarder forwarder) {
@@ -27,13 +29,16 @@ final class ForwardRoutes {
     }
 
     void register(HttpRouting.Builder routing) {
-        routing.any("/v1/forward", this::handle);
+        routing.any("/v1/forward", this::handle)
+                .any("/v1/forward/*", this::handle);
     }
 
     private void handle(ServerRequest request, ServerResponse response) {
         HelidonSink sink = new HelidonSink(response);
         try {
-            forwarder.forward(new Forwarder.Incoming(request.prologue().method().text(),
+            String path = request.path().rawPath();
+            String suffix = path.length() > PREFIX.length() ? path.substring(PREFIX.length()) : "";
+            forwarder.forward(new Forwarder.Incoming(request.prologue().method().text(), suffix,
                     request.query().rawValue(), headers(request), request.content().inputStream()),
                     sink);
         } catch (ApiError e) {

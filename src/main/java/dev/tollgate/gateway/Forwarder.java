@@ -60,9 +60,12 @@ public final class Forwarder {
         this.clock = clock;
     }
 
-    /** An incoming forward request as the HTTP layer received it. */
-    public record Incoming(String method, String rawQuery, Map<String, List<String>> headers,
-            InputStream body) {
+    /**
+     * An incoming forward request as the HTTP layer received it; {@code pathSuffix} is the raw
+     * path after {@code /v1/forward}.
+     */
+    public record Incoming(String method, String pathSuffix, String rawQuery,
+            Map<String, List<String>> headers, InputStream body) {
     }
 
     public GatewayMetrics metrics() {
@@ -88,7 +91,7 @@ public final class Forwarder {
         String requestId = ids.next("req", environment);
         sink.header("x-request-id", requestId);
         Caller caller = secretKeys.authenticate(token.secretKey());
-        UpstreamTarget target = policy.target(incoming.rawQuery());
+        UpstreamTarget target = policy.target(incoming.rawQuery(), incoming.pathSuffix());
         Map<String, String> metadata = Headers.metadata(incoming.headers(), incoming.rawQuery());
         byte[] body = Headers.readBody(incoming.body(), MAX_REQUEST_BYTES);
         Prepared prepared = Prepared.of(incoming.method(), target, body);

@@ -56,14 +56,16 @@ public final class UpstreamPolicy {
     }
 
     /**
-     * Builds the target from the forward URL's raw query: {@code u} (encoded or not, with the
-     * client's path appended after it) plus any other parameters, which belong to the upstream
-     * URL, except {@code metadata}.
+     * Builds the target from the forward URL: {@code u} (encoded or not) with the client's path
+     * appended, either inside {@code u} ({@code forward?u=https://host/v1/chat/completions}) or
+     * after the forward path ({@code forward/chat/completions?u=https://host/v1}, as newer
+     * clients build it), plus any other query parameters except {@code metadata}.
      *
+     * @param pathSuffix the raw path after {@code /v1/forward}, empty when there is none
      * @throws ApiError 400 when {@code u} is missing or not a URL, 403 for a host not allowed
      */
-    public UpstreamTarget target(String rawQuery) {
-        URI requested = requestedUri(rawQuery);
+    public UpstreamTarget target(String rawQuery, String pathSuffix) {
+        URI requested = withSuffix(requestedUri(rawQuery), pathSuffix);
         if (!"https".equalsIgnoreCase(requested.getScheme()) || requested.getHost() == null
                 || requested.getPort() != -1 || requested.getRawUserInfo() != null) {
             throw forbidden(requested);
@@ -124,6 +126,21 @@ public final class UpstreamPolicy {
         } catch (URISyntaxException e) {
             throw ApiError.invalid("u", "Parameter 'u' is not a valid URL. Give the provider URL,"
                     + " such as u=https://api.openai.com/v1/chat/completions.");
+        }
+    }
+
+    private static URI withSuffix(URI requested, String pathSuffix) {
+        if (pathSuffix == null || pathSuffix.isEmpty() || pathSuffix.equals("/")) {
+            return requested;
+        }
+        String base = requested.getRawPath() == null ? "" : requested.getRawPath().replaceAll("/+$", "");
+        String query = requested.getRawQuery();
+        try {
+            return new URI(requested.getScheme() + "://" + requested.getRawAuthority() + base
+                    + pathSuffix + (query == null ? "" : "?" + query));
+        } catch (URISyntaxException e) {
+            throw ApiError.invalid("u", "The forward path '" + pathSuffix + "' does not form a"
+                    + " valid URL with parameter 'u'.");
         }
     }
 
