@@ -2,6 +2,7 @@ package dev.tollgate.api;
 
 import dev.tollgate.accounts.SecretKeys;
 import dev.tollgate.billing.Meters;
+import dev.tollgate.billing.PriceCatalogue;
 import dev.tollgate.core.ApiError;
 import dev.tollgate.customers.Customers;
 import dev.tollgate.checkout.CheckoutSessions;
@@ -27,7 +28,8 @@ public final class ApiRoutes {
     public record Services(SecretKeys secretKeys, Meters meters, Plans plans,
             CreditBundles creditBundles, Customers customers, Subscriptions subscriptions,
             CheckoutSessions checkoutSessions, Forwarder forwarder, RequestRecords requestRecords,
-            ManualUsage manualUsage, Jdbi jdbi, Clock clock, Optional<String> publicUrl) {
+            ManualUsage manualUsage, PriceCatalogue prices, Jdbi jdbi, Clock clock,
+            Optional<String> publicUrl) {
     }
 
     /**
@@ -57,6 +59,7 @@ public final class ApiRoutes {
         new RequestRoutes(services.requestRecords(), services.manualUsage(), endpoints)
                 .register(routing);
         new UsageRoutes(services.requestRecords(), endpoints, services.clock()).register(routing);
+        new ModelRoutes(services.prices()).register(routing);
         routing.any((request, response) -> Endpoints.send(response, new Reply(404,
                 Endpoints.errorBody(ApiError.noRoute(request.prologue().method().text(),
                         request.path().path())))));

@@ -106,6 +106,7 @@ public final class Server implements AutoCloseable {
                     forwarder,
                     new RequestRecords(database.jdbi()),
                     new ManualUsage(database.jdbi(), settlement, clock),
+                    prices,
                     database.jdbi(),
                     clock,
                     config.publicUrl());
