@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The forward endpoint's work: authenticate the token, check the upstream, admit and hold
@@ -90,6 +91,13 @@ public final class Forwarder {
                 .orElseThrow(() -> ApiError.unauthenticated("Invalid secret key in the forward token."));
         String requestId = ids.next("req", environment);
         sink.header("x-request-id", requestId);
+        try (MDC.MDCCloseable logContext = MDC.putCloseable("requestId", requestId)) {
+            forward(incoming, sink, token, requestId, startedAt, startNanos);
+        }
+    }
+
+    private void forward(Incoming incoming, ClientSink sink, ForwardToken token, String requestId,
+            Instant startedAt, long startNanos) {
         Caller caller = secretKeys.authenticate(token.secretKey());
         UpstreamTarget target = policy.target(incoming.rawQuery(), incoming.pathSuffix());
         Map<String, String> metadata = Headers.metadata(incoming.headers(), incoming.rawQuery());
