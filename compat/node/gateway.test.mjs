@@ -63,13 +63,14 @@ function requestIdOf(response) {
 
 /**
  * Reads the record of `requestId` with the Lava SDK and checks it against `expected`: the
- * provider's endpoint and response id, the token counts and the charge.
+ * status (`expected.status`, by default `completed`), the provider's endpoint and
+ * response id, the token counts and the charge.
  */
 async function assertRecord(requestId, expected, endpoint) {
   const record = await lava.requests.retrieve(requestId);
   const recordJson = JSON.stringify(record);
   assert.equal(record.request_id, requestId, recordJson);
-  assert.equal(record.status, 'completed', recordJson);
+  assert.equal(record.status, expected.status ?? 'completed', recordJson);
   assert.equal(record.customer_id, customerId, recordJson);
   assert.equal(record.endpoint, endpoint, recordJson);
   assert.equal(record.response_id, expected.response_id, recordJson);
@@ -163,6 +164,32 @@ describe('OpenAI client through the forward endpoint', () => {
     await assertRecord(requestIdOf(response), expected,
       'POST https://api.openai.com/v1/embeddings');
   });
+
+  it('relays a model lookup', async () => {
+    const expected = expectedCases.openai_model;
+    const { data: model, response } = await openai.models.retrieve('gpt-4o-mini').withResponse();
+
+    assert.equal(response.status, 200);
+    assert.deepEqual(model, expected.model);
+    await assertRecord(requestIdOf(response), expected,
+      'GET https://api.openai.com/v1/models/gpt-4o-mini');
+  });
+
+  it('relays a provider error', async () => {
+    const expected = expectedCases.openai_error;
+    const error = await openai.completions.create({
+      model: 'gpt-3.5-turbo-instruct',
+      prompt: 'Say hello.',
+    }).then(
+      (result) => assert.fail(`expected HTTP 429, got success: ${JSON.stringify(result)}`),
+      (rejection) => rejection,
+    );
+
+    assert.ok(error instanceof OpenAI.RateLimitError, `expected a RateLimitError, got ${error}`);
+    assert.equal(error.status, 429);
+    assert.equal(error.code, 'rate_limit_exceeded');
+    await assertRecord(requestIdOf(error), expected, 'POST https://api.openai.com/v1/completions');
+  });
 });
 
 describe('Anthropic client through the forward endpoint', () => {
@@ -212,6 +239,8 @@ describe('customer after the calls', () => {
     const expectedCharges = [
       expectedCases.anthropic_stream.charge,
       expectedCases.anthropic_message.charge,
+      expectedCases.openai_error.charge,
+      expectedCases.openai_model.charge,
       expectedCases.openai_embeddings.charge,
       expectedCases.openai_chat_stream.charge,
       expectedCases.openai_chat_stream.charge,

@@ -64,6 +64,11 @@ class GatewaySdkCompatibilityTest {
                     + "\"usage\":{\"prompt_tokens\":14,\"completion_tokens\":3,"
                     + "\"total_tokens\":17}}\n\n",
             "data: [DONE]\n\n");
+    private static final String OPENAI_MODEL = """
+            {"id":"gpt-4o-mini","object":"model","created":1721172741,"owned_by":"system"}""";
+    private static final String OPENAI_RATE_LIMITED = """
+            {"error":{"message":"Rate limit reached for gpt-3.5-turbo-instruct.",
+             "type":"requests","param":null,"code":"rate_limit_exceeded"}}""";
     /** Exactly representable in 32-bit floats, so the decoded vector compares equal. */
     private static final float[] EMBEDDING = {0.5f, -0.25f, 0.125f, 1.0f};
     private static final String ANTHROPIC_MESSAGE = """
@@ -160,15 +165,32 @@ class GatewaySdkCompatibilityTest {
         ObjectNode embeddings = usage(null, null, 6, 0, "0.0000180000");
         embeddings.putPOJO("embedding", EMBEDDING);
         expected.set("openai_embeddings", embeddings);
+        // A model lookup has no usage and no request body to estimate it from.
+        ObjectNode model = usage(null, null, 0, 0, "0.0000000000");
+        model.set("model", readJson(OPENAI_MODEL));
+        expected.set("openai_model", model);
+        // A provider error is recorded with no tokens and not charged.
+        ObjectNode error = usage(null, null, 0, 0, "0.0000000000");
+        error.put("status", "error");
+        expected.set("openai_error", error);
         // (21 + 7) tokens x $3 / 1,000,000 = 0.000084.
         expected.set("anthropic_message", usage("msg_compat1", "Bonjour !", 21, 7, "0.0000840000"));
         // message_start reports 25 input tokens, and message_delta's cumulative 15 output tokens
         // replace message_start's 1: (25 + 15) x $3 / 1,000,000 = 0.00012.
         expected.set("anthropic_stream",
                 usage("msg_compat2", "Bonjour le monde", 25, 15, "0.0001200000"));
-        // 10 - (0.000183 + 2 x 0.000051 + 0.000018 + 0.000084 + 0.00012) = 10 - 0.000507.
+        // 10 - (0.000183 + 2 x 0.000051 + 0.000018 + 0 + 0 + 0.000084 + 0.00012)
+        //   = 10 - 0.000507.
         expected.put("total_remaining", "9.9994930000");
         return expected.toString();
+    }
+
+    private static JsonNode readJson(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static ObjectNode usage(String responseId, String text, long inputTokens,
@@ -186,6 +208,8 @@ class GatewaySdkCompatibilityTest {
         gateway.provider().on("/v1/chat/completions",
                 request -> streamOrJson(request, OPENAI_CHAT_STREAM, OPENAI_CHAT));
         gateway.provider().on("/v1/embeddings", Reply.json(200, embeddingsReply()));
+        gateway.provider().on("/v1/models/gpt-4o-mini", Reply.json(200, OPENAI_MODEL));
+        gateway.provider().on("/v1/completions", Reply.json(429, OPENAI_RATE_LIMITED));
         gateway.provider().on("/v1/messages",
                 request -> streamOrJson(request, ANTHROPIC_STREAM, ANTHROPIC_MESSAGE));
         GatewayServer.Subscriber customer = gateway.subscriber(TOKENS_METER, "10.00", "10.00",
@@ -215,14 +239,16 @@ class GatewaySdkCompatibilityTest {
     }
 
     /**
-     * Checks what the provider received: the client's paths without the forward endpoint's
-     * query, no caller credential, Anthropic's version header, and usage requested on every
-     * chat stream.
+     * Checks what the provider received: the client's methods and paths without the forward
+     * endpoint's query, no caller credential, Anthropic's version header, and usage requested
+     * on every chat stream.
      */
     private static void assertUpstreamRequests(List<Received> received) throws IOException {
-        assertThat(received).extracting(Received::path).containsExactly(
-                "/v1/chat/completions", "/v1/chat/completions", "/v1/chat/completions",
-                "/v1/embeddings", "/v1/messages", "/v1/messages");
+        assertThat(received).extracting(request -> request.method() + " " + request.path())
+                .containsExactly("POST /v1/chat/completions", "POST /v1/chat/completions",
+                        "POST /v1/chat/completions", "POST /v1/embeddings",
+                        "GET /v1/models/gpt-4o-mini", "POST /v1/completions",
+                        "POST /v1/messages", "POST /v1/messages");
         for (Received request : received) {
             assertThat(request.query()).as("query of %s", request.path()).isNull();
             assertThat(request.header("authorization")).as("authorization on %s", request.path())
@@ -230,7 +256,7 @@ class GatewaySdkCompatibilityTest {
             assertThat(request.header("x-api-key")).as("x-api-key on %s", request.path())
                     .isNull();
         }
-        for (Received request : received.subList(4, 6)) {
+        for (Received request : received.subList(6, 8)) {
             assertThat(request.header("anthropic-version")).as("anthropic-version").isNotBlank();
         }
         for (Received request : received.subList(1, 3)) {
