@@ -243,6 +243,7 @@ class ForwardApiTest {
         assertThat(record.at("/endpoint").asText())
                 .isEqualTo("GET https://api.openai.com/v1/models/gpt-4o-mini");
         assertThat(record.at("/model_usage/total_tokens").asLong()).isZero();
+        assertThat(record.at("/estimated").asBoolean()).isTrue();
         assertThat(record.at("/charge/amount").asText()).isEqualTo("0.0000000000");
     }
 }
