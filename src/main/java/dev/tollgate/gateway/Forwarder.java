@@ -159,7 +159,9 @@ public final class Forwarder {
 
     private void relay(Exchange exchange, Incoming incoming, ClientSink sink) {
         Prepared prepared = exchange.prepared();
-        UsageReader reader = UsageReader.forFormat(prepared.format());
+        UsageReader reader = prepared.format() == null
+                ? UsageReader.withoutFormat()
+                : UsageReader.forFormat(prepared.format());
         if (exchange.route().simulated()) {
             SimulatedResponse simulated = simulator.respond(prepared.target().provider().host(),
                     incoming.method(), prepared.target().path(), prepared.upstreamBody());

@@ -51,9 +51,20 @@ public final class UsageReader {
         return new UsageReader(format, reader);
     }
 
-    /** Returns the format this reader was created for. */
-    public ResponseFormat format() {
-        return format;
+    /**
+     * Creates a reader for a response to a path without a {@link ResponseFormat}, such as
+     * {@code GET /v1/models}. It finds no usage, model, response id or text, so the gateway
+     * estimates the usage from the request.
+     */
+    public static UsageReader withoutFormat() {
+        // NOTE: a path that the provider does not bill, such as Anthropic's
+        // /v1/messages/count_tokens, is still charged the estimated tokens of its request.
+        return new UsageReader(null, new NoUsage());
+    }
+
+    /** Returns the format this reader was created for, or empty for {@link #withoutFormat()}. */
+    public Optional<ResponseFormat> format() {
+        return Optional.ofNullable(format);
     }
 
     /** Reads one event of a streamed response. An event without JSON data is skipped. */
@@ -145,6 +156,19 @@ public final class UsageReader {
             return JSON.readTree(data);
         } catch (JsonProcessingException notJson) {
             return null;
+        }
+    }
+
+    /** The part of a {@link #withoutFormat()} reader that reads nothing. */
+    private static final class NoUsage extends FormatReader {
+        @Override
+        void readEvent(String eventName, JsonNode data) {
+            // Without a format there is no usage, model or text to read.
+        }
+
+        @Override
+        void readBody(JsonNode body) {
+            // Without a format there is no usage, model or text to read.
         }
     }
 }

@@ -15,6 +15,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -211,5 +213,37 @@ class ForwardApiTest {
         assertThat(response.statusCode()).isEqualTo(402);
         assertThat(response.body()).contains("insufficient_credit");
         assertThat(provider().received()).hasSize(before);
+    }
+
+    @Test
+    void pathWithoutUsageFormatRelayed() {
+        String model = "{\"id\":\"gpt-4o-mini\",\"object\":\"model\",\"created\":1,"
+                + "\"owned_by\":\"system\"}";
+        provider().on("/v1/models/gpt-4o-mini", Reply.json(200, model));
+        GatewayServer.Subscriber customer = gateway.subscriber(TOKENS_METER.formatted("g"),
+                "10.00", "10.00", "+12025550107");
+        String token = GatewayServer.forwardToken(customer.customerId(), customer.meterSlug());
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api().port()
+                        + "/v1/forward/models/gpt-4o-mini?u=https://api.openai.com/v1"))
+                .header("Authorization", "Bearer " + token)
+                .GET()
+                .build();
+
+        HttpResponse<String> response = Forwarding.send(request,
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo(model);
+        assertThat(provider().received().getLast().method()).isEqualTo("GET");
+        assertThat(provider().received().getLast().path()).isEqualTo("/v1/models/gpt-4o-mini");
+        String requestId = response.headers().firstValue("x-request-id").orElseThrow();
+        JsonNode record = api().get(TestServer.SANDBOX_KEY, "/v1/requests/" + requestId).json();
+        // No usage to read and no request body to estimate from: 0 tokens, nothing charged.
+        assertThat(record.at("/status").asText()).isEqualTo("completed");
+        assertThat(record.at("/endpoint").asText())
+                .isEqualTo("GET https://api.openai.com/v1/models/gpt-4o-mini");
+        assertThat(record.at("/model_usage/total_tokens").asLong()).isZero();
+        assertThat(record.at("/estimated").asBoolean()).isTrue();
+        assertThat(record.at("/charge/amount").asText()).isEqualTo("0.0000000000");
     }
 }

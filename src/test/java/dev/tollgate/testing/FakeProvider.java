@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * A stand-in provider on 127.0.0.1 that answers each path with a recorded body, as one JSON
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class FakeProvider implements AutoCloseable {
     private final HttpServer server;
-    private final Map<String, Reply> replies = new ConcurrentHashMap<>();
+    private final Map<String, Function<Received, Reply>> replies = new ConcurrentHashMap<>();
     private final List<Received> received = new CopyOnWriteArrayList<>();
 
     /** A request as the provider saw it. */
@@ -74,7 +75,15 @@ public final class FakeProvider implements AutoCloseable {
     }
 
     public void on(String path, Reply reply) {
-        replies.put(path, reply);
+        replies.put(path, request -> reply);
+    }
+
+    /**
+     * Replies to each request for {@code path} with the reply that {@code replyFor} returns for
+     * it, such as a stream when the body sets {@code stream} and JSON otherwise.
+     */
+    public void on(String path, Function<Received, Reply> replyFor) {
+        replies.put(path, replyFor);
     }
 
     public List<Received> received() {
@@ -83,9 +92,12 @@ public final class FakeProvider implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                exchange.getRequestURI().getRawQuery(), Map.copyOf(exchange.getRequestHeaders()), body));
-        Reply reply = replies.get(exchange.getRequestURI().getPath());
+        Received request = new Received(exchange.getRequestMethod(),
+                exchange.getRequestURI().getPath(), exchange.getRequestURI().getRawQuery(),
+                Map.copyOf(exchange.getRequestHeaders()), body);
+        received.add(request);
+        Function<Received, Reply> replyFor = replies.get(request.path());
+        Reply reply = replyFor == null ? null : replyFor.apply(request);
         if (reply == null) {
             reply = Reply.json(404, "{\"error\":{\"message\":\"no fake reply for this path\"}}");
         }
