@@ -92,9 +92,9 @@ public final class Server implements AutoCloseable {
             PriceCatalogue prices = PriceCatalogue.load(config.pricesFile());
             Subscriptions subscriptions = new Subscriptions(database.jdbi(), ids, clock, ledger);
             Customers customers = new Customers(database.jdbi(), ids, clock, subscriptions);
-            Settlement settlement = new Settlement(writer, ledger, prices, clock);
             SandboxCardProcessor sandboxPayments = new SandboxCardProcessor();
             TopUps topUps = new TopUps(database.jdbi(), ids, clock, ledger, sandboxPayments);
+            Settlement settlement = new Settlement(writer, ledger, prices, clock, topUps);
             Renewals renewals = new Renewals(database.jdbi(), ids, clock, ledger, subscriptions,
                     sandboxPayments);
             Forwarder forwarder = new Forwarder(secretKeys,

@@ -35,6 +35,23 @@ public final class TopUps {
     }
 
     /**
+     * Buys the auto top-up bundle when a charge brought the customer's credit to zero or below,
+     * so that the next request finds credit.
+     */
+    public void afterCharge(Caller caller, String customerId, String requestId) {
+        Optional<ActiveSubscription> subscription = jdbi.withHandle(handle ->
+                Subscriptions.active(handle, caller, customerId));
+        if (subscription.isEmpty() || subscription.get().autoTopUpBundleId() == null) {
+            return;
+        }
+        boolean exhausted = jdbi.withHandle(handle -> Ledger.balance(handle, customerId))
+                .available().compareTo(dev.tollgate.money.Money.ZERO) <= 0;
+        if (exhausted) {
+            buy(caller, subscription.get(), requestId);
+        }
+    }
+
+    /**
      * Buys the subscription's auto top-up bundle for the request {@code requestId}.
      *
      * @return whether credit was added
