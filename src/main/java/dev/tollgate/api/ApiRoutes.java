@@ -11,6 +11,7 @@ import dev.tollgate.gateway.ManualUsage;
 import dev.tollgate.gateway.RequestRecords;
 import dev.tollgate.subscriptions.CreditBundles;
 import dev.tollgate.subscriptions.Plans;
+import dev.tollgate.subscriptions.Renewals;
 import dev.tollgate.subscriptions.Subscriptions;
 import java.time.Clock;
 import java.util.Optional;
@@ -27,6 +28,7 @@ public final class ApiRoutes {
     /** The services the routes call. */
     public record Services(SecretKeys secretKeys, Meters meters, Plans plans,
             CreditBundles creditBundles, Customers customers, Subscriptions subscriptions,
+            Renewals renewals,
             CheckoutSessions checkoutSessions, Forwarder forwarder, RequestRecords requestRecords,
             ManualUsage manualUsage, PriceCatalogue prices, Jdbi jdbi, Clock clock,
             Optional<String> publicUrl) {
@@ -52,7 +54,8 @@ public final class ApiRoutes {
         new PlanRoutes(services.plans(), services.creditBundles(), endpoints).register(routing);
         new CustomerRoutes(services.customers(), endpoints).register(routing);
         new SecretKeyRoutes(services.secretKeys(), endpoints).register(routing);
-        new SubscriptionRoutes(services.jdbi(), services.subscriptions(), endpoints).register(routing);
+        new SubscriptionRoutes(services.jdbi(), services.subscriptions(), services.renewals(),
+                endpoints).register(routing);
         new CheckoutRoutes(services.checkoutSessions(), endpoints, services.publicUrl())
                 .register(routing);
         new ForwardRoutes(services.forwarder()).register(routing);

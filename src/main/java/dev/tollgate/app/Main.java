@@ -2,6 +2,7 @@ package dev.tollgate.app;
 
 import dev.tollgate.accounts.Merchants;
 import dev.tollgate.accounts.SecretKeys;
+import dev.tollgate.billing.ledger.LedgerCheck;
 import dev.tollgate.core.Ids;
 import dev.tollgate.storage.Database;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Parameters;
 /** The {@code tollgate} command line. */
 @Command(name = "tollgate", mixinStandardHelpOptions = true, version = "Tollgate 0.1.0",
         description = "Usage-based billing with a metering AI gateway.",
-        subcommands = {Main.Serve.class, Main.MerchantCommand.class})
+        subcommands = {Main.Serve.class, Main.MerchantCommand.class, Main.LedgerCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
@@ -100,6 +101,37 @@ public final class Main {
                 System.out.print(BootstrapKeys.describe(merchants.create(name)));
             }
             return 0;
+        }
+    }
+
+    @Command(name = "ledger", mixinStandardHelpOptions = true,
+            description = "Audit the credit ledger in the configured database.",
+            subcommands = {LedgerVerify.class})
+    static final class LedgerCommand {
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = "Recompute every customer's balances from the ledger entries; exit 1"
+                    + " with the first mismatch, 0 when all reconcile.")
+    static final class LedgerVerify implements Callable<Integer> {
+        @CommandLine.Mixin
+        StorageOptions storage;
+
+        @Override
+        public Integer call() {
+            Config config = storage.config(null, null);
+            try (Database database = Database.open(config.jdbcUrl())) {
+                var mismatch = database.jdbi().withHandle(LedgerCheck::firstMismatch);
+                long accounts = database.jdbi().withHandle(handle -> handle.createQuery(
+                        "SELECT COUNT(*) FROM credit_balances").mapTo(Long.class).one());
+                if (mismatch.isPresent()) {
+                    System.out.println("ledger mismatch: " + mismatch.get());
+                    return 1;
+                }
+                System.out.println("ledger ok: " + accounts + " balances equal the sums of their"
+                        + " entries");
+                return 0;
+            }
         }
     }
 }

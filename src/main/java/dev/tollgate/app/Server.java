@@ -7,7 +7,7 @@ import dev.tollgate.billing.Meters;
 import dev.tollgate.billing.PriceCatalogue;
 import dev.tollgate.billing.ledger.Ledger;
 import dev.tollgate.checkout.CheckoutSessions;
-import dev.tollgate.checkout.SandboxCardProcessor;
+import dev.tollgate.payments.SandboxCardProcessor;
 import dev.tollgate.core.Ids;
 import dev.tollgate.customers.Customers;
 import dev.tollgate.gateway.Admission;
@@ -23,7 +23,9 @@ import dev.tollgate.storage.Database;
 import dev.tollgate.storage.Dialect;
 import dev.tollgate.subscriptions.CreditBundles;
 import dev.tollgate.subscriptions.Plans;
+import dev.tollgate.subscriptions.Renewals;
 import dev.tollgate.subscriptions.Subscriptions;
+import dev.tollgate.subscriptions.TopUps;
 import io.helidon.webserver.WebServer;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -49,6 +51,8 @@ public final class Server implements AutoCloseable {
     /** How long shutdown waits for gateway requests in flight. */
     public static final Duration MAX_SHUTDOWN_WAIT = Duration.ofSeconds(30);
     private static final int MAX_BATCH = 256;
+    /** How often due subscriptions are renewed. */
+    private static final Duration RENEWAL_INTERVAL = Duration.ofSeconds(10);
 
     private final Database database;
     private final WebServer webServer;
@@ -88,9 +92,13 @@ public final class Server implements AutoCloseable {
             PriceCatalogue prices = PriceCatalogue.load(config.pricesFile());
             Subscriptions subscriptions = new Subscriptions(database.jdbi(), ids, clock, ledger);
             Customers customers = new Customers(database.jdbi(), ids, clock, subscriptions);
-            Settlement settlement = new Settlement(writer, ledger, prices, clock);
+            SandboxCardProcessor sandboxPayments = new SandboxCardProcessor();
+            TopUps topUps = new TopUps(database.jdbi(), ids, clock, ledger, sandboxPayments);
+            Settlement settlement = new Settlement(writer, ledger, prices, clock, topUps);
+            Renewals renewals = new Renewals(database.jdbi(), ids, clock, ledger, subscriptions,
+                    sandboxPayments);
             Forwarder forwarder = new Forwarder(secretKeys,
-                    new Admission(database.jdbi(), writer, ledger, prices), settlement,
+                    new Admission(database.jdbi(), writer, ledger, prices, topUps), settlement,
                     new UpstreamPolicy(UpstreamPolicy.parseOverrides(
                             config.upstreamOverrides().orElse(null))),
                     ProviderKeys.from(config.environment()), new Simulator(clock), ids, clock);
@@ -101,8 +109,9 @@ public final class Server implements AutoCloseable {
                     new CreditBundles(database.jdbi()),
                     customers,
                     subscriptions,
+                    renewals,
                     new CheckoutSessions(database.jdbi(), ids, clock, customers, subscriptions,
-                            ledger, new SandboxCardProcessor()),
+                            ledger, sandboxPayments),
                     forwarder,
                     new RequestRecords(database.jdbi()),
                     new ManualUsage(database.jdbi(), settlement, clock),
@@ -122,6 +131,8 @@ public final class Server implements AutoCloseable {
                     .start();
             scheduler.scheduleWithFixedDelay(() -> releaseExpiredHolds(writer, ledger), 1, 1,
                     TimeUnit.MINUTES);
+            scheduler.scheduleWithFixedDelay(() -> renewDue(renewals),
+                    RENEWAL_INTERVAL.toSeconds(), RENEWAL_INTERVAL.toSeconds(), TimeUnit.SECONDS);
             ready.set(true);
             LOG.info("Tollgate listening host={} port={} database={}", config.host(),
                     webServer.port(), Dialect.redact(config.jdbcUrl()));
@@ -131,6 +142,14 @@ public final class Server implements AutoCloseable {
             writer.close();
             database.close();
             throw e;
+        }
+    }
+
+    private static void renewDue(Renewals renewals) {
+        try {
+            renewals.renewDue();
+        } catch (RuntimeException e) {
+            LOG.error("Renewing subscriptions failed; the next run retries", e);
         }
     }
 

@@ -11,6 +11,7 @@ import dev.tollgate.core.Ids;
 import dev.tollgate.customers.Customer;
 import dev.tollgate.customers.Customers;
 import dev.tollgate.money.Money;
+import dev.tollgate.payments.PaymentProcessor;
 import dev.tollgate.storage.Timestamps;
 import dev.tollgate.subscriptions.ActiveSubscription;
 import dev.tollgate.subscriptions.CreditBundle;
@@ -146,7 +147,8 @@ public final class CheckoutSessions {
         CheckoutSession session = jdbi.withHandle(handle -> find(handle, caller, sessionId))
                 .orElseThrow(() -> ApiError.notFound("checkout session", sessionId));
         checkOpen(session);
-        Money amount = jdbi.withHandle(handle -> amountOf(handle, caller, session));
+        Money amount = jdbi.withHandle(handle -> isDowngrade(handle, caller, session, phone)
+                ? Money.ZERO : amountOf(handle, caller, session));
         if (!amount.isZero()) {
             PaymentProcessor.ChargeResult result = sandboxPayments.charge(
                     new PaymentProcessor.ChargeRequest(session.id(), cardNumber, amount,
@@ -155,9 +157,9 @@ public final class CheckoutSessions {
                 recordFailedPayment(caller, session, amount, result);
                 throw ApiError.paymentRequired(result.failureCode(), result.message());
             }
-            return complete(caller, session, phone, amount, result.cardLast4());
+            return complete(caller, session, phone, amount, result.cardLast4(), cardNumber);
         }
-        return complete(caller, session, phone, amount, null);
+        return complete(caller, session, phone, amount, null, cardNumber);
     }
 
     private void checkOpen(CheckoutSession session) {
@@ -184,7 +186,7 @@ public final class CheckoutSessions {
     }
 
     private CheckoutSession complete(Caller caller, CheckoutSession session, String phone,
-            Money amount, String cardLast4) {
+            Money amount, String cardLast4, String cardNumber) {
         return jdbi.inTransaction(handle -> {
             Instant now = clock.instant();
             Customer customer = customerFor(handle, caller, session, phone);
@@ -200,6 +202,9 @@ public final class CheckoutSessions {
                         + session.id() + "' is already completed.");
             }
             insertPayment(handle, caller, customer.id(), session, amount, "succeeded", null, cardLast4);
+            if (cardNumber != null) {
+                savePaymentMethod(handle, customer.id(), cardNumber);
+            }
             fulfil(handle, caller, session, customer.id());
             return find(handle, caller, session.id()).orElseThrow();
         });
@@ -225,9 +230,43 @@ public final class CheckoutSessions {
                 Optional.empty())).customer();
     }
 
+    /**
+     * Returns whether the session moves an existing subscriber to a cheaper plan, which happens
+     * at the end of the current cycle and is paid at that renewal, not now.
+     */
+    private static boolean isDowngrade(Handle handle, Caller caller, CheckoutSession session,
+            String phone) {
+        if (!session.mode().equals("subscription")) {
+            return false;
+        }
+        Optional<Customer> existing = session.customerId() != null
+                ? Customers.resolve(handle, caller, session.customerId())
+                : Customers.findByPhone(handle, caller, phone);
+        Optional<Plan> plan = Plans.find(handle, caller, session.planId());
+        Optional<ActiveSubscription> current = existing.flatMap(customer ->
+                Subscriptions.active(handle, caller, customer.id()));
+        return plan.isPresent() && current.isPresent()
+                && plan.get().periodAmount().compareTo(current.get().plan().periodAmount()) < 0;
+    }
+
+    private static void savePaymentMethod(Handle handle, String customerId, String cardNumber) {
+        // Sandbox only accepts the published test card numbers, so storing one is harmless;
+        // a live processor stores its own saved-method id here instead.
+        handle.createUpdate("UPDATE customers SET payment_method = :method WHERE id = :id")
+                .bind("method", cardNumber.replaceAll("[\\s-]", ""))
+                .bind("id", customerId)
+                .execute();
+    }
+
     private void fulfil(Handle handle, Caller caller, CheckoutSession session, String customerId) {
         if (session.mode().equals("subscription")) {
             Plan plan = Plans.find(handle, caller, session.planId()).orElseThrow();
+            Optional<ActiveSubscription> current = Subscriptions.active(handle, caller, customerId);
+            if (current.isPresent()
+                    && plan.periodAmount().compareTo(current.get().plan().periodAmount()) < 0) {
+                subscriptions.scheduleDowngrade(handle, current.get(), plan);
+                return;
+            }
             subscriptions.start(handle, caller, customerId, plan);
             return;
         }

@@ -198,6 +198,17 @@ public final class Customers {
         return findWhere(handle, caller, "id = :key", customerId);
     }
 
+    /** Returns a customer of the caller by id, deleted or not, for history views. */
+    public static Optional<Customer> byIdIncludingDeleted(Handle handle, Caller caller, String id) {
+        return handle.createQuery("SELECT " + COLUMNS + " FROM customers WHERE id = :id"
+                        + " AND merchant_id = :merchant AND environment = :environment")
+                .bind("id", id)
+                .bind("merchant", caller.merchantId())
+                .bind("environment", caller.environment().code())
+                .map((rs, ctx) -> read(rs))
+                .findOne();
+    }
+
     /** Returns the caller's live customer with this E.164 phone number, the oldest if several. */
     public static Optional<Customer> findByPhone(Handle handle, Caller caller, String phone) {
         return handle.createQuery("SELECT " + COLUMNS + " FROM customers WHERE phone = :phone"

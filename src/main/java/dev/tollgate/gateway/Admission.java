@@ -20,6 +20,7 @@ import dev.tollgate.money.Money;
 import dev.tollgate.storage.BatchWriter;
 import dev.tollgate.subscriptions.ActiveSubscription;
 import dev.tollgate.subscriptions.Subscriptions;
+import dev.tollgate.subscriptions.TopUps;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -37,12 +38,15 @@ public final class Admission {
     private final BatchWriter writer;
     private final Ledger ledger;
     private final PriceCatalogue prices;
+    private final TopUps topUps;
 
-    public Admission(Jdbi jdbi, BatchWriter writer, Ledger ledger, PriceCatalogue prices) {
+    public Admission(Jdbi jdbi, BatchWriter writer, Ledger ledger, PriceCatalogue prices,
+            TopUps topUps) {
         this.jdbi = jdbi;
         this.writer = writer;
         this.ledger = ledger;
         this.prices = prices;
+        this.topUps = topUps;
     }
 
     /**
@@ -71,6 +75,9 @@ public final class Admission {
         Money hold = Rating.upperBound(meter, loaded.runningTotal(), units, providerCostBound);
         Ledger.Account account = account(caller, loaded);
         boolean held = writer.write(handle -> ledger.tryHold(handle, account, requestId, hold));
+        if (!held && topUps.buy(caller, loaded.subscription(), requestId)) {
+            held = writer.write(handle -> ledger.tryHold(handle, account, requestId, hold));
+        }
         if (!held) {
             CreditBalance balance = jdbi.withHandle(h -> Ledger.balance(h, loaded.customer().id()));
             throw ApiError.paymentRequired("insufficient_credit", "Customer '"

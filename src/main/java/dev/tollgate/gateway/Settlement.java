@@ -15,6 +15,7 @@ import dev.tollgate.billing.TierType;
 import dev.tollgate.billing.ledger.Ledger;
 import dev.tollgate.money.Money;
 import dev.tollgate.storage.BatchWriter;
+import dev.tollgate.subscriptions.TopUps;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -39,11 +40,15 @@ public final class Settlement {
     private final Clock clock;
     private final Set<String> unpricedModels = ConcurrentHashMap.newKeySet();
 
-    public Settlement(BatchWriter writer, Ledger ledger, PriceCatalogue prices, Clock clock) {
+    private final TopUps topUps;
+
+    public Settlement(BatchWriter writer, Ledger ledger, PriceCatalogue prices, Clock clock,
+            TopUps topUps) {
         this.writer = writer;
         this.ledger = ledger;
         this.prices = prices;
         this.clock = clock;
+        this.topUps = topUps;
     }
 
     /** The request as the gateway saw it, for its record. */
@@ -54,7 +59,12 @@ public final class Settlement {
     /** Writes the record and the charge and returns the record once committed. */
     public RequestRecord settle(BillingContext context, Request request, Outcome outcome) {
         ProviderCost cost = providerCost(request.provider(), outcome);
-        return writer.write(handle -> settleIn(handle, context, request, outcome, cost));
+        RequestRecord record = writer.write(handle -> settleIn(handle, context, request, outcome, cost));
+        if (context.debits() && !record.charge().isZero()) {
+            topUps.afterCharge(context.caller(), context.customerId().orElseThrow(),
+                    context.requestId());
+        }
+        return record;
     }
 
     private RequestRecord settleIn(Handle handle, BillingContext context, Request request,

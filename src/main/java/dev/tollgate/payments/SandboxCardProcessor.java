@@ -1,4 +1,4 @@
-package dev.tollgate.checkout;
+package dev.tollgate.payments;
 
 /**
  * The sandbox processor: no card network, outcomes chosen by test card numbers.

@@ -1,4 +1,4 @@
-package dev.tollgate.checkout;
+package dev.tollgate.payments;
 
 import dev.tollgate.money.Money;
 
@@ -14,11 +14,11 @@ public interface PaymentProcessor {
 
     /** The outcome: succeeded, or failed with a stable code and a message for the customer. */
     record ChargeResult(boolean succeeded, String failureCode, String message, String cardLast4) {
-        static ChargeResult success(String last4) {
+        public static ChargeResult success(String last4) {
             return new ChargeResult(true, null, null, last4);
         }
 
-        static ChargeResult failure(String code, String message, String last4) {
+        public static ChargeResult failure(String code, String message, String last4) {
             return new ChargeResult(false, code, message, last4);
         }
     }

@@ -1,0 +1,91 @@
+package dev.tollgate.subscriptions;
+
+import dev.tollgate.billing.ledger.Bucket;
+import dev.tollgate.billing.ledger.EntryKind;
+import dev.tollgate.billing.ledger.Ledger;
+import dev.tollgate.core.Caller;
+import dev.tollgate.core.Ids;
+import dev.tollgate.payments.PaymentProcessor;
+import dev.tollgate.storage.Timestamps;
+import java.time.Clock;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Automatic top-ups: when a customer's credit does not cover a request and the subscription
+ * has an auto top-up bundle, the bundle is bought with the saved payment method and credited.
+ * A failed payment is recorded on the subscription and not retried until the merchant sets the
+ * bundle again or the next cycle starts, so a declined card never loops. Thread-safe.
+ */
+public final class TopUps {
+    private static final Logger LOG = LoggerFactory.getLogger(TopUps.class);
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+    private final Ledger ledger;
+    private final Payments payments;
+
+    public TopUps(Jdbi jdbi, Ids ids, Clock clock, Ledger ledger, PaymentProcessor processor) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+        this.ledger = ledger;
+        this.payments = new Payments(jdbi, ids, processor);
+    }
+
+    /**
+     * Buys the auto top-up bundle when a charge brought the customer's credit to zero or below,
+     * so that the next request finds credit.
+     */
+    public void afterCharge(Caller caller, String customerId, String requestId) {
+        Optional<ActiveSubscription> subscription = jdbi.withHandle(handle ->
+                Subscriptions.active(handle, caller, customerId));
+        if (subscription.isEmpty() || subscription.get().autoTopUpBundleId() == null) {
+            return;
+        }
+        boolean exhausted = jdbi.withHandle(handle -> Ledger.balance(handle, customerId))
+                .available().compareTo(dev.tollgate.money.Money.ZERO) <= 0;
+        if (exhausted) {
+            buy(caller, subscription.get(), requestId);
+        }
+    }
+
+    /**
+     * Buys the subscription's auto top-up bundle for the request {@code requestId}.
+     *
+     * @return whether credit was added
+     */
+    public boolean buy(Caller caller, ActiveSubscription subscription, String requestId) {
+        if (subscription.autoTopUpBundleId() == null || subscription.topUpFailedAt() != null) {
+            return false;
+        }
+        Optional<dev.tollgate.subscriptions.CreditBundle> bundle = subscription.plan().creditBundles()
+                .stream()
+                .filter(b -> b.id().equals(subscription.autoTopUpBundleId()))
+                .findFirst();
+        if (bundle.isEmpty()) {
+            return false;
+        }
+        String key = "topup:" + subscription.id() + ":" + requestId;
+        PaymentProcessor.ChargeResult result = payments.charge(subscription.customerId(),
+                bundle.get().cost(), key, "Top-up " + bundle.get().name());
+        return jdbi.inTransaction(handle -> {
+            payments.record(handle, caller, subscription.customerId(), "top_up",
+                    bundle.get().cost(), result, key, clock.instant());
+            if (!result.succeeded()) {
+                handle.createUpdate("UPDATE subscriptions SET top_up_failed_at = :now WHERE id = :id")
+                        .bind("now", Timestamps.format(clock.instant()))
+                        .bind("id", subscription.id())
+                        .execute();
+                LOG.warn("Auto top-up payment failed subscriptionId={} code={}", subscription.id(),
+                        result.failureCode());
+                return false;
+            }
+            ledger.append(handle, Subscriptions.account(caller, subscription.customerId(),
+                    subscription.id()), Bucket.BUNDLE, EntryKind.BUNDLE_PURCHASE,
+                    bundle.get().creditAmount(), requestId);
+            return true;
+        });
+    }
+}
