@@ -160,7 +160,8 @@ public final class Forwarder {
 
     private void relay(Exchange exchange, Incoming incoming, ClientSink sink) {
         Prepared prepared = exchange.prepared();
-        UsageReader reader = UsageReader.forFormat(prepared.format());
+        UsageReader reader = prepared.format() == null ? UsageReader.none()
+                : UsageReader.forFormat(prepared.format());
         reader.acceptRequest(prepared.json());
         if (exchange.route().simulated()) {
             SimulatedResponse simulated = simulator.respond(prepared.target().provider().host(),

@@ -64,7 +64,23 @@ public final class UsageReader {
         return new UsageReader(format, reader);
     }
 
-    /** Returns the format this reader was created for. */
+    /**
+     * Creates a reader for a response whose path has no known format, such as a model list. It
+     * reads no usage, so the gateway estimates the request as for a response without usage.
+     */
+    public static UsageReader none() {
+        return new UsageReader(null, new FormatReader() {
+            @Override
+            void readEvent(String eventName, JsonNode data) {
+            }
+
+            @Override
+            void readBody(JsonNode body) {
+            }
+        });
+    }
+
+    /** Returns the format this reader was created for, or null for {@link #none()}. */
     public ResponseFormat format() {
         return format;
     }
