@@ -235,7 +235,8 @@ public final class Forwarder {
      */
     private void relayAudio(Exchange exchange, UpstreamClient.Response response,
             Map<String, List<String>> headers, UsageReader reader, ClientSink sink) {
-        Runnable settle = () -> exchange.settle(outcome(exchange, response.status(), reader, false));
+        Runnable settle = () -> exchange.settle(
+                outcome(exchange, response.status(), reader, false));
         try {
             AudioRelay.relay(response.body(), sink.stream(response.status(), headers), settle);
         } catch (StreamRelay.ClientGone gone) {

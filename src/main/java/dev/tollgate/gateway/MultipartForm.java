@@ -18,9 +18,9 @@ import java.util.regex.Pattern;
  * to that point. Immutable.
  */
 public final class MultipartForm {
-    /** Longest text field kept, in bytes; longer fields, such as prompts, are skipped. */
+    /** Maximum length of a text field that is kept, in bytes. Longer fields are skipped. */
     static final int MAX_FIELD_BYTES = 1024;
-    /** Most parts read from one body. */
+    /** Maximum number of parts read from one body. */
     static final int MAX_PARTS = 100;
 
     private static final Pattern BOUNDARY = Pattern.compile(

@@ -4,8 +4,9 @@ import dev.tollgate.billing.Usage;
 
 /**
  * How a forwarded request ended: the upstream status, the usage (reported by the provider, or
- * estimated when it reported none), the model and response id it named, and whether a stream
- * that began with a success status reported a provider error and no usage.
+ * estimated when it reported none), and the model and response id it named. {@code streamError}
+ * marks a stream that began with a success status and then reported a provider error and no
+ * usage.
  */
 public record Outcome(
         int upstreamStatus,
@@ -22,7 +23,7 @@ public record Outcome(
         this(upstreamStatus, usage, estimated, model, responseId, simulated, false);
     }
 
-    /** Whether the provider answered with an error, which is never charged. */
+    /** Returns whether the provider reported an error, which is never charged. */
     public boolean failed() {
         return streamError || upstreamStatus >= 400 || upstreamStatus == 0;
     }

@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Replays every recorded provider response through the real HTTP path: the fake provider
- * answers a customer's forward request with the file, and the request record must show the
+ * replies to a customer's forward request with the file, and the request record must show the
  * usage that {@code expected_usage.json} gives for it. Error files are served with the status
  * in their name, or as a 200 stream, and must be recorded as errors and charged nothing.
  * The recorded responses are read from the folder in {@code TOLLGATE_PROVIDER_FIXTURES}; the
@@ -138,7 +138,8 @@ class RecordedForwardTest {
     private static byte[] streamBytes(Path file) {
         if (file.getFileName().toString().startsWith("speech_")
                 && file.getFileName().toString().endsWith(".json")) {
-            String data = new String(readBytes(file), StandardCharsets.UTF_8).replaceAll("\\s*\n\\s*", "");
+            String json = new String(readBytes(file), StandardCharsets.UTF_8);
+            String data = json.replaceAll("\\s*\n\\s*", "");
             return ("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8);
         }
         return Replay.streamBytes(file);

@@ -140,7 +140,7 @@ class SpeechForwardTest {
     }
 
     @Test
-    void characterHoldRefusesShortCredit() {
+    void characterHoldRejectsShortCredit() {
         // 10,000 per million is 0.01 per character, and 0.01 of credit: one character fits,
         // two do not.
         MeteredCustomer customer = customer("fixed", "[{\"start\":\"0\",\"rate\":\"10000\"}]",
@@ -148,11 +148,11 @@ class SpeechForwardTest {
         serveAudio("/v1/audio/speech", Map.of());
         int before = gateway.provider().received().size();
 
-        HttpResponse<byte[]> refused = customer.send(speech("tts-1", "ab"));
+        HttpResponse<byte[]> rejected = customer.send(speech("tts-1", "ab"));
         HttpResponse<byte[]> admitted = customer.send(speech("tts-1", "a"));
 
-        assertThat(refused.statusCode()).isEqualTo(402);
-        assertThat(new String(refused.body())).contains("insufficient_credit", "0.02");
+        assertThat(rejected.statusCode()).isEqualTo(402);
+        assertThat(new String(rejected.body())).contains("insufficient_credit", "0.02");
         assertThat(admitted.statusCode()).isEqualTo(200);
         assertThat(gateway.provider().received()).hasSize(before + 1);
         assertThat(customer.remainingCredit()).isEqualTo("0.0000000000");
@@ -194,7 +194,7 @@ class SpeechForwardTest {
     }
 
     @Test
-    void unpricedModelRefusedByPercentageMeter() {
+    void unpricedModelRejectedByPercentageMeter() {
         MeteredCustomer customer = customer("percentage", "[{\"start\":\"0\",\"rate\":\"10\"}]",
                 "10.00");
 

@@ -151,16 +151,16 @@ class TranscriptionForwardTest {
     @Test
     void secondsHoldFollowsUploadSize() {
         // 6 per minute is 0.1 per second and there is 0.50 of credit. The hold assumes 4,000
-        // bytes a second: 40,000 bytes are 10 s (1.00, refused), 8,000 bytes 2 s (0.20).
+        // bytes a second: 40,000 bytes are 10 s (1.00, rejected), 8,000 bytes 2 s (0.20).
         MeteredCustomer customer = customer("fixed", "[{\"start\":\"0\",\"rate\":\"6\"}]", "0.50");
         replyWithSeconds("3");
         int before = gateway.provider().received().size();
 
-        HttpResponse<byte[]> refused = customer.send(whisper(40_000));
+        HttpResponse<byte[]> rejected = customer.send(whisper(40_000));
         HttpResponse<byte[]> admitted = customer.send(whisper(8_000));
 
-        assertThat(refused.statusCode()).isEqualTo(402);
-        assertThat(new String(refused.body(), StandardCharsets.UTF_8))
+        assertThat(rejected.statusCode()).isEqualTo(402);
+        assertThat(new String(rejected.body(), StandardCharsets.UTF_8))
                 .contains("insufficient_credit", "1.00");
         assertThat(admitted.statusCode()).isEqualTo(200);
         assertThat(gateway.provider().received()).hasSize(before + 1);

@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * A client request sent through the forward endpoint to one provider URL, with a JSON or
  * multipart body. {@link #forFixture} picks the request that matches a recorded response, so
- * that the fake provider can answer it with that response.
+ * that the fake provider can reply to it with that response.
  */
 record UpstreamCall(String upstreamUrl, String contentType, byte[] body) {
     static final String BOUNDARY = "tollgate-upload-7f3a";
@@ -30,8 +30,9 @@ record UpstreamCall(String upstreamUrl, String contentType, byte[] body) {
     }
 
     HttpResponse<byte[]> send(TestServer server, String credential) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
-                        + "/v1/forward?u=" + URLEncoder.encode(upstreamUrl, StandardCharsets.UTF_8)))
+        String forward = "/v1/forward?u=" + URLEncoder.encode(upstreamUrl, StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + server.port() + forward))
                 .header("Authorization", "Bearer " + credential)
                 .header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
@@ -43,7 +44,7 @@ record UpstreamCall(String upstreamUrl, String contentType, byte[] body) {
         return new UpstreamCall(url, "application/json", json.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** A multipart upload of the text fields, given as name and value pairs, and a file. */
+    /** Returns a multipart upload of the text fields, given as name and value pairs, and a file. */
     static UpstreamCall upload(String url, byte[] audio, String... fields) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int i = 0; i + 1 < fields.length; i += 2) {
@@ -70,8 +71,8 @@ record UpstreamCall(String upstreamUrl, String contentType, byte[] body) {
     }
 
     /**
-     * Returns a request that the recorded response at {@code relativePath}, such as
-     * {@code gemini/streamGenerateContent_single_chunk.sse}, answers.
+     * Returns a request whose reply is the recorded response at {@code relativePath}, such as
+     * {@code gemini/streamGenerateContent_single_chunk.sse}.
      */
     static UpstreamCall forFixture(String relativePath, boolean stream) {
         String provider = relativePath.substring(0, relativePath.indexOf('/'));
@@ -86,7 +87,8 @@ record UpstreamCall(String upstreamUrl, String contentType, byte[] body) {
                             : "gemini-2.5-flash:generateContent"),
                     "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"Hi\"}]}]}");
             case "openrouter" -> chat("https://openrouter.ai/api/v1", "x-ai/grok-4", stream);
-            case "groq" -> chat("https://api.groq.com/openai/v1", "llama-3.3-70b-versatile", stream);
+            case "groq" -> chat("https://api.groq.com/openai/v1", "llama-3.3-70b-versatile",
+                    stream);
             case "mistral" -> name.startsWith("transcription_")
                     ? upload("https://api.mistral.ai/v1/audio/transcriptions",
                             audio(UPLOAD_AUDIO_BYTES), "model", "voxtral-mini-latest")

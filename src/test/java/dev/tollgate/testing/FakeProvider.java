@@ -59,7 +59,7 @@ public final class FakeProvider implements AutoCloseable {
         }
     }
 
-    /** A canned answer of raw bytes, such as audio, with extra response headers. */
+    /** A canned reply of raw bytes, such as audio, with extra response headers. */
     public record Bytes(int status, String contentType, byte[] body, Map<String, String> headers) {
     }
 
@@ -84,7 +84,7 @@ public final class FakeProvider implements AutoCloseable {
         replies.put(path, reply);
     }
 
-    /** Answers {@code path} with raw bytes, in place of any earlier reply for it. */
+    /** Serves raw bytes for {@code path}, in place of any earlier reply for it. */
     public void onBytes(String path, Bytes reply) {
         replies.remove(path);
         byteReplies.put(path, reply);
@@ -98,8 +98,8 @@ public final class FakeProvider implements AutoCloseable {
         byte[] rawBody = exchange.getRequestBody().readAllBytes();
         String body = new String(rawBody, StandardCharsets.UTF_8);
         received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                exchange.getRequestURI().getRawQuery(), Map.copyOf(exchange.getRequestHeaders()), body,
-                rawBody));
+                exchange.getRequestURI().getRawQuery(), Map.copyOf(exchange.getRequestHeaders()),
+                body, rawBody));
         Bytes bytes = byteReplies.get(exchange.getRequestURI().getPath());
         if (bytes != null) {
             sendBytes(exchange, bytes);

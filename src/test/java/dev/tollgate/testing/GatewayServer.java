@@ -19,7 +19,7 @@ public final class GatewayServer implements AutoCloseable {
         this.server = server;
     }
 
-    /** The provider hosts that the fake provider answers for, all on one port. */
+    /** The provider hosts that the fake provider serves, all on one port. */
     public static final List<String> FAKE_HOSTS = List.of("api.openai.com", "api.anthropic.com",
             "generativelanguage.googleapis.com", "api.mistral.ai", "api.elevenlabs.io",
             "api.groq.com", "openrouter.ai");

@@ -57,7 +57,7 @@ public record SimulatedResponse(
                 List.of(), false);
     }
 
-    /** A 200 response with a body that is not JSON, such as audio or plain text. */
+    /** Returns a 200 response with a body that is not JSON, such as audio or plain text. */
     static SimulatedResponse body(String contentType, byte[] body) {
         return new SimulatedResponse(200, headers(contentType), body, List.of(), false);
     }
