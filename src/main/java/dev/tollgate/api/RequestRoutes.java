@@ -68,19 +68,20 @@ final class RequestRoutes {
         String requestId = body.requiredText("request_id", 255);
         Map<String, String> metadata = new LinkedHashMap<>();
         body.optionalStringMap("metadata", 100, 255).ifPresent(metadata::putAll);
-        for (String unsupported : new String[] {"input_characters", "output_characters",
-                "input_seconds", "output_seconds"}) {
-            // TODO: record characters and seconds once meters price them from records.
-            body.optionalCount(unsupported, MAX_COUNT);
-        }
-        ManualUsage.Usage usage = new ManualUsage.Usage(requestId,
+        ManualUsage.Report usage = new ManualUsage.Report(requestId,
                 body.requiredText("customer_id", 255), body.requiredText("meter_slug", 64), metadata,
-                body.optionalCount("input_tokens", MAX_COUNT).orElse(0L),
-                body.optionalCount("output_tokens", MAX_COUNT).orElse(0L),
+                count(body, "input_tokens"), count(body, "output_tokens"),
+                count(body, "input_characters"), count(body, "output_characters"),
+                count(body, "input_seconds"), count(body, "output_seconds"),
                 fingerprint(body.canonical()));
         ManualUsage.Result result = manualUsage.record(call.caller(), usage);
         RequestView view = RequestView.of(result.record());
         return result.created() ? Reply.created(view) : Reply.ok(view);
+    }
+
+    /** Returns a whole, non-negative count field of the body, 0 when it is absent. */
+    private static long count(JsonBody body, String field) {
+        return body.optionalCount(field, MAX_COUNT).orElse(0L);
     }
 
     private static String fingerprint(String canonicalJson) {

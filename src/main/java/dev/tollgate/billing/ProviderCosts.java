@@ -1,6 +1,5 @@
 package dev.tollgate.billing;
 
-import dev.tollgate.billing.TokenUsage;
 import dev.tollgate.money.Money;
 import dev.tollgate.money.Rate;
 import java.math.BigDecimal;
@@ -15,6 +14,25 @@ public final class ProviderCosts {
     private static final BigDecimal SECONDS_PER_MINUTE = BigDecimal.valueOf(60);
 
     private ProviderCosts() {
+    }
+
+    /**
+     * Returns the cost of one request's {@code usage} at {@code price}, in the unit the provider
+     * bills it by. Audio seconds come first: a request with input seconds is priced per minute
+     * when the model has a per-minute price, because a transcription's tokens, such as
+     * Voxtral's, are then only informative. Else a request with input characters is priced per
+     * character when the model has a per-character price. Else its tokens are priced, which
+     * covers token-billed audio models such as gpt-4o-transcribe and gpt-4o-mini-tts. Only one
+     * of the three is charged, never a sum.
+     */
+    public static ProviderCost of(ModelPrice price, Usage usage) {
+        if (usage.inputSeconds() > 0 && price.perMinute().isPresent()) {
+            return ofAudioSeconds(price, usage.inputSeconds()).orElseThrow();
+        }
+        if (usage.inputCharacters() > 0 && price.perMillionCharacters().isPresent()) {
+            return ofCharacters(price, usage.inputCharacters()).orElseThrow();
+        }
+        return parts(price, usage.tokens());
     }
 
     /**

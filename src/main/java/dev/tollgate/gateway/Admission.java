@@ -1,6 +1,5 @@
 package dev.tollgate.gateway;
 
-import dev.tollgate.billing.TokenUsage;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.billing.Meter;
 import dev.tollgate.billing.Meters;
@@ -10,6 +9,8 @@ import dev.tollgate.billing.ProviderCosts;
 import dev.tollgate.billing.RateType;
 import dev.tollgate.billing.Rating;
 import dev.tollgate.billing.TierType;
+import dev.tollgate.billing.TokenUsage;
+import dev.tollgate.billing.Usage;
 import dev.tollgate.billing.ledger.CreditBalance;
 import dev.tollgate.billing.ledger.Ledger;
 import dev.tollgate.core.ApiError;
@@ -50,12 +51,13 @@ public final class Admission {
     }
 
     /**
-     * Checks the request and holds credit for it.
+     * Checks the request and holds credit for it. {@code body} is the parsed JSON body, or null
+     * when it is not JSON, and {@code units} the characters and audio seconds read from it.
      *
      * @throws ApiError 401, 403, 402 or 400 (a percentage meter and a model without a price)
      */
-    public BillingContext admit(Caller caller, String requestId, ForwardToken token,
-            Provider provider, String model, JsonNode body) {
+    BillingContext admit(Caller caller, String requestId, ForwardToken token,
+            Provider provider, String model, JsonNode body, UnitEstimate units) {
         ForwardToken.Mode mode = token.mode();
         if (mode == ForwardToken.Mode.MERCHANT) {
             return new BillingContext(caller, requestId, mode, Optional.empty(), Optional.empty(),
@@ -67,12 +69,13 @@ public final class Admission {
                     Optional.of(loaded.meter()), false, Money.ZERO);
         }
         Meter meter = loaded.meter();
-        Money providerCostBound = providerCostBound(meter, provider, model, body);
+        Money providerCostBound = providerCostBound(meter, provider, model, body, units);
         if (token.disableBilling()) {
             return context(caller, requestId, loaded, false, Money.ZERO);
         }
-        long units = estimateUnits(meter.tierType(), model, body);
-        Money hold = Rating.upperBound(meter, loaded.runningTotal(), units, providerCostBound);
+        long meterUnits = estimateUnits(meter.tierType(), model, body, units);
+        Money hold = Rating.upperBound(meter, loaded.runningTotal(), meterUnits,
+                providerCostBound);
         Ledger.Account account = account(caller, loaded);
         boolean held = writer.write(handle -> ledger.tryHold(handle, account, requestId, hold));
         if (!held && topUps.buy(caller, loaded.subscription(), requestId)) {
@@ -117,7 +120,8 @@ public final class Admission {
         return new Loaded(customer, subscription, meter, total);
     }
 
-    private Money providerCostBound(Meter meter, Provider provider, String model, JsonNode body) {
+    private Money providerCostBound(Meter meter, Provider provider, String model, JsonNode body,
+            UnitEstimate units) {
         if (meter.rateType() != RateType.PERCENTAGE) {
             return Money.ZERO;
         }
@@ -132,15 +136,23 @@ public final class Admission {
         // The prompt may be billed at the input or the cache-write price; bound by the dearer.
         Money uncached = ProviderCosts.cost(price.get(), new TokenUsage(input, 0, 0, output, 0, -1));
         Money written = ProviderCosts.cost(price.get(), new TokenUsage(0, 0, input, output, 0, -1));
-        return uncached.compareTo(written) >= 0 ? uncached : written;
+        // An audio request is priced per character or per minute when it has such units.
+        Money audio = ProviderCosts.of(price.get(), new Usage(TokenUsage.ZERO,
+                units.characters(), 0, units.seconds(), 0)).total();
+        return max(max(uncached, written), audio);
     }
 
-    private static long estimateUnits(TierType type, String model, JsonNode body) {
+    private static Money max(Money a, Money b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    private static long estimateUnits(TierType type, String model, JsonNode body,
+            UnitEstimate units) {
         return switch (type) {
             case REQUESTS -> 1;
             case TOKENS_1M -> TokenCounter.countRequestInput(model, body) + maxOutputTokens(body);
-            // TODO: estimate characters and audio seconds from the request for their meters.
-            case CHARACTERS_1M, MINUTES -> 0;
+            case CHARACTERS_1M -> units.characters();
+            case MINUTES -> units.seconds();
         };
     }
 

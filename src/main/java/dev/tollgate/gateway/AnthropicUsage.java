@@ -27,8 +27,9 @@ final class AnthropicUsage extends FormatReader {
             case "message_start" -> readMessage(event.path("message"));
             case "message_delta" -> mergeUsage(event.path("usage"));
             case "content_block_delta" -> readDelta(event.path("delta"));
+            case "error" -> noteErrorEvent();
             default -> {
-                // Pings, block starts and stops, message_stop and errors carry no usage or text.
+                // Pings, block starts and stops and message_stop carry no usage or text.
             }
         }
     }

@@ -1,12 +1,17 @@
 package dev.tollgate.gateway;
 
-import dev.tollgate.billing.TokenUsage;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.billing.TokenUsage;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The format-specific part of a {@link UsageReader}: each subclass reads the parsed JSON of one
- * response format and records usage, model, response id and generated text here. Not
- * thread-safe.
+ * response format, and where the format needs them the request body and the response headers,
+ * and records usage, model, response id and generated text here. Characters and seconds are -1
+ * until the format reports them. Not thread-safe.
  */
 abstract class FormatReader {
     /**
@@ -18,6 +23,9 @@ abstract class FormatReader {
     private final StringBuilder outputText = new StringBuilder();
     private boolean outputTextTruncated;
     private TokenUsage usage;
+    private long inputCharacters = -1;
+    private long inputSeconds = -1;
+    private boolean errorEvent;
     private String model;
     private String responseId;
 
@@ -27,6 +35,14 @@ abstract class FormatReader {
     /** Reads a complete non-streaming response body. */
     abstract void readBody(JsonNode body);
 
+    /** Reads the parsed JSON request body, which is null when the body is not JSON. */
+    void readRequest(JsonNode body) {
+    }
+
+    /** Reads the provider's response headers, before the body. */
+    void readHeaders(Map<String, List<String>> headers) {
+    }
+
     /** Returns whether the parsed event carries only usage, which only OpenAI chat streams send. */
     boolean isUsageOnlyChunk(JsonNode data) {
         return false;
@@ -34,6 +50,18 @@ abstract class FormatReader {
 
     final TokenUsage usage() {
         return usage;
+    }
+
+    final long inputCharacters() {
+        return inputCharacters;
+    }
+
+    final long inputSeconds() {
+        return inputSeconds;
+    }
+
+    final boolean sawErrorEvent() {
+        return errorEvent;
     }
 
     final String model() {
@@ -55,6 +83,21 @@ abstract class FormatReader {
     /** Replaces the usage read so far, because every format reports totals, not increments. */
     final void setUsage(TokenUsage newUsage) {
         usage = newUsage;
+    }
+
+    /** Replaces the input characters read so far. */
+    final void setInputCharacters(long characters) {
+        inputCharacters = Math.min(Math.max(0, characters), MAX_TOKEN_COUNT);
+    }
+
+    /** Replaces the input seconds read so far. */
+    final void setInputSeconds(long seconds) {
+        inputSeconds = Math.min(Math.max(0, seconds), MAX_TOKEN_COUNT);
+    }
+
+    /** Notes a stream event that reports a provider error, such as Anthropic's {@code error}. */
+    final void noteErrorEvent() {
+        errorEvent = true;
     }
 
     /** Keeps the first non-blank model name, since later chunks repeat it or leave it empty. */
@@ -99,6 +142,29 @@ abstract class FormatReader {
     static long countOrAbsent(JsonNode parent, String field) {
         JsonNode node = parent.path(field);
         return node.isNumber() ? clamp(node.asLong()) : -1;
+    }
+
+    /**
+     * Returns a duration in seconds, such as {@code 36.709999084472656}, rounded up to whole
+     * seconds (37), or -1 when {@code node} is not a number. The decimal is read exactly, so a
+     * whole number of seconds is never rounded up by a binary fraction.
+     */
+    static long secondsRoundedUp(JsonNode node) {
+        if (!node.isNumber()) {
+            return -1;
+        }
+        BigDecimal seconds = node.decimalValue().setScale(0, RoundingMode.CEILING);
+        if (seconds.signum() <= 0) {
+            return 0;
+        }
+        BigDecimal max = BigDecimal.valueOf(MAX_TOKEN_COUNT);
+        return seconds.compareTo(max) > 0 ? MAX_TOKEN_COUNT : seconds.longValueExact();
+    }
+
+    /** Returns the number of Unicode code points of a JSON string, or -1 when it is not one. */
+    static long characters(JsonNode node) {
+        return node.isTextual() ? node.textValue().codePointCount(0, node.textValue().length())
+                : -1;
     }
 
     private static long clamp(long value) {

@@ -1,6 +1,5 @@
 package dev.tollgate.gateway;
 
-import dev.tollgate.billing.TokenUsage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,6 +8,7 @@ import dev.tollgate.core.ApiError;
 import dev.tollgate.core.Caller;
 import dev.tollgate.core.Environment;
 import dev.tollgate.core.Ids;
+import dev.tollgate.billing.Usage;
 import dev.tollgate.gateway.simulator.SimulatedResponse;
 import dev.tollgate.gateway.simulator.Simulator;
 import java.io.IOException;
@@ -102,7 +102,8 @@ public final class Forwarder {
         UpstreamTarget target = policy.target(incoming.rawQuery(), incoming.pathSuffix());
         Map<String, String> metadata = Headers.metadata(incoming.headers(), incoming.rawQuery());
         byte[] body = Headers.readBody(incoming.body(), MAX_REQUEST_BYTES);
-        Prepared prepared = Prepared.of(incoming.method(), target, body);
+        Prepared prepared = Prepared.of(target, body,
+                Headers.first(incoming.headers(), "content-type"));
         Route route = route(caller, token, target, incoming.method());
         if (!route.simulated()) {
             policy.checkAddresses(target);
@@ -113,7 +114,7 @@ public final class Forwarder {
         }
         try {
             BillingContext context = admission.admit(caller, requestId, token, target.provider(),
-                    prepared.model(), prepared.json());
+                    prepared.model(), prepared.json(), prepared.units());
             Settlement.Request record = new Settlement.Request(target.provider().id(),
                     route.keyType(), target.endpoint(incoming.method()), metadata, startedAt, null);
             Exchange exchange = new Exchange(context, record, prepared, route);
@@ -121,7 +122,7 @@ public final class Forwarder {
             try {
                 relay(exchange, incoming, sink);
             } finally {
-                exchange.settleIfNeeded(new Outcome(502, TokenUsage.ZERO, false, prepared.model(),
+                exchange.settleIfNeeded(new Outcome(502, Usage.ZERO, false, prepared.model(),
                         null, route.simulated()));
             }
         } finally {
@@ -159,9 +160,9 @@ public final class Forwarder {
 
     private void relay(Exchange exchange, Incoming incoming, ClientSink sink) {
         Prepared prepared = exchange.prepared();
-        UsageReader reader = prepared.format() == null
-                ? UsageReader.withoutFormat()
+        UsageReader reader = prepared.format() == null ? UsageReader.none()
                 : UsageReader.forFormat(prepared.format());
+        reader.acceptRequest(prepared.json());
         if (exchange.route().simulated()) {
             SimulatedResponse simulated = simulator.respond(prepared.target().provider().host(),
                     incoming.method(), prepared.target().path(), prepared.upstreamBody());
@@ -175,10 +176,15 @@ public final class Forwarder {
         metrics.upstreamLatency(prepared.target().provider().id(),
                 java.time.Duration.ofNanos(System.nanoTime() - upstreamStart));
         Map<String, List<String>> headers = Headers.responseHeaders(response.headers());
+        reader.acceptHeaders(response.headers());
         if (Headers.isEventStream(response.headers()) && response.status() < 400) {
             relayStream(exchange, response.status(), headers, reader,
                     relay -> relay.relay(response.body(), sink.stream(response.status(), headers),
                             () -> exchange.settle(outcome(exchange, response.status(), reader, false))));
+            return;
+        }
+        if (Headers.isAudio(response.headers()) && response.status() < 400) {
+            relayAudio(exchange, response, headers, reader, sink);
             return;
         }
         byte[] bytes;
@@ -187,7 +193,7 @@ public final class Forwarder {
         } catch (IOException e) {
             throw ApiError.upstream(502, "upstream_failed", "Reading the provider's response failed.");
         }
-        if (response.status() < 400) {
+        if (response.status() < 400 && Headers.mayBeJson(response.headers())) {
             reader.acceptBody(bytes);
         }
         exchange.settle(outcome(exchange, response.status(), reader, false));
@@ -197,8 +203,9 @@ public final class Forwarder {
     private void relaySimulated(Exchange exchange, SimulatedResponse simulated, UsageReader reader,
             ClientSink sink) {
         Map<String, List<String>> headers = Headers.single(simulated.headers());
+        reader.acceptHeaders(headers);
         if (!simulated.streaming()) {
-            if (simulated.status() < 400) {
+            if (simulated.status() < 400 && Headers.mayBeJson(headers)) {
                 reader.acceptBody(simulated.body());
             }
             exchange.settle(outcome(exchange, simulated.status(), reader, true));
@@ -221,21 +228,25 @@ public final class Forwarder {
         }
     }
 
+    /**
+     * Relays an audio body as it arrives, so streamed speech reaches the client without delay,
+     * and settles before the last bytes are released. The usage comes from the request and the
+     * headers, so a client that disconnects is still charged for the audio the provider made.
+     */
+    private void relayAudio(Exchange exchange, UpstreamClient.Response response,
+            Map<String, List<String>> headers, UsageReader reader, ClientSink sink) {
+        Runnable settle = () -> exchange.settle(
+                outcome(exchange, response.status(), reader, false));
+        try {
+            AudioRelay.relay(response.body(), sink.stream(response.status(), headers), settle);
+        } catch (StreamRelay.ClientGone gone) {
+            LOG.debug("Client disconnected mid-audio requestId={}", exchange.context().requestId());
+            settle.run();
+        }
+    }
+
     private Outcome outcome(Exchange exchange, int status, UsageReader reader, boolean simulated) {
-        Prepared prepared = exchange.prepared();
-        String model = reader.model().orElse(prepared.model());
-        if (status >= 400) {
-            return new Outcome(status, TokenUsage.ZERO, false, model, null, simulated);
-        }
-        Optional<TokenUsage> reported = reader.usage();
-        if (reported.isPresent()) {
-            return new Outcome(status, reported.get(), false, model,
-                    reader.responseId().orElse(null), simulated);
-        }
-        long input = TokenCounter.countRequestInput(model, prepared.json());
-        long output = TokenCounter.countText(model, reader.outputText());
-        return new Outcome(status, new TokenUsage(input, 0, 0, output, 0, -1), true, model,
-                reader.responseId().orElse(null), simulated);
+        return Outcomes.of(exchange.prepared(), status, reader, simulated);
     }
 
     /** One request's state: settled at most once, whichever path ends it. */
@@ -291,25 +302,31 @@ public final class Forwarder {
         }
     }
 
-    /** The request body as parsed for metering, and the body sent upstream. */
+    /**
+     * The request body as parsed for metering, and the body sent upstream. A body that is not
+     * JSON, such as a multipart upload, has a null {@code json} and is sent unchanged.
+     */
     record Prepared(UpstreamTarget target, ResponseFormat format, JsonNode json, String model,
-            byte[] upstreamBody, boolean dropUsageOnlyChunks) {
+            UnitEstimate units, byte[] upstreamBody, boolean dropUsageOnlyChunks) {
 
-        static Prepared of(String method, UpstreamTarget target, byte[] body) {
+        static Prepared of(UpstreamTarget target, byte[] body, String contentType) {
             ResponseFormat format = ResponseFormat.detect(target.provider().host(), target.path())
                     .orElse(null);
             JsonNode json = parseJson(body);
-            String model = modelOf(json, target.path());
+            MultipartForm form = json == null ? MultipartForm.parse(body, contentType)
+                    : MultipartForm.empty();
+            String model = modelOf(json, form, target.path());
+            UnitEstimate units = UnitEstimate.of(format, json, form);
             boolean inject = format == ResponseFormat.OPENAI_CHAT && json instanceof ObjectNode object
                     && object.path("stream").asBoolean(false)
                     && !object.path("stream_options").path("include_usage").asBoolean(false);
             if (!inject) {
-                return new Prepared(target, format, json, model, body, false);
+                return new Prepared(target, format, json, model, units, body, false);
             }
             // Ask for usage so the stream can be billed exactly; the client never sees that chunk.
             ObjectNode changed = ((ObjectNode) json).deepCopy();
             changed.putObject("stream_options").put("include_usage", true);
-            return new Prepared(target, format, json, model, toBytes(changed), true);
+            return new Prepared(target, format, json, model, units, toBytes(changed), true);
         }
 
         private static JsonNode parseJson(byte[] body) {
@@ -323,9 +340,18 @@ public final class Forwarder {
             }
         }
 
-        private static String modelOf(JsonNode json, String path) {
-            if (json != null && json.path("model").isTextual()) {
-                return json.path("model").asText();
+        /**
+         * Returns the model named by the body's {@code model}, or {@code model_id} as ElevenLabs
+         * names it, in JSON or as a multipart field, else by a Gemini path, else null.
+         */
+        private static String modelOf(JsonNode json, MultipartForm form, String path) {
+            for (String field : new String[] {"model", "model_id"}) {
+                if (json != null && json.path(field).isTextual()) {
+                    return json.path(field).asText();
+                }
+                if (form.field(field).filter(value -> !value.isBlank()).isPresent()) {
+                    return form.field(field).get().strip();
+                }
             }
             int models = path.indexOf("/models/");
             if (models >= 0) {

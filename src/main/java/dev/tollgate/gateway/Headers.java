@@ -87,6 +87,22 @@ final class Headers {
         return type != null && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
     }
 
+    /** Returns whether the content type is audio, such as {@code audio/mpeg}. */
+    static boolean isAudio(Map<String, List<String>> headers) {
+        String type = first(headers, "content-type");
+        return type != null && type.toLowerCase(Locale.ROOT).startsWith("audio/");
+    }
+
+    /**
+     * Returns whether the body may be JSON: its content type names JSON, as
+     * {@code application/json} and {@code application/problem+json} do, or it has none. Audio,
+     * plain text and multipart bodies are never parsed.
+     */
+    static boolean mayBeJson(Map<String, List<String>> headers) {
+        String type = first(headers, "content-type");
+        return type == null || type.toLowerCase(Locale.ROOT).contains("json");
+    }
+
     /** Returns the provider's response headers that go to the client. */
     static Map<String, List<String>> responseHeaders(Map<String, List<String>> upstream) {
         Map<String, List<String>> copied = new LinkedHashMap<>();

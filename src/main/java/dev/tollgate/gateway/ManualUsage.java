@@ -1,8 +1,9 @@
 package dev.tollgate.gateway;
 
-import dev.tollgate.billing.TokenUsage;
 import dev.tollgate.billing.Meter;
 import dev.tollgate.billing.Meters;
+import dev.tollgate.billing.TokenUsage;
+import dev.tollgate.billing.Usage;
 import dev.tollgate.core.ApiError;
 import dev.tollgate.core.Caller;
 import dev.tollgate.customers.Customer;
@@ -33,9 +34,20 @@ public final class ManualUsage {
         this.clock = clock;
     }
 
-    /** Usage to record; {@code fingerprint} identifies the request body for idempotency. */
-    public record Usage(String requestId, String customerId, String meterSlug,
-            Map<String, String> metadata, long inputTokens, long outputTokens, String fingerprint) {
+    /**
+     * Usage to record: tokens, characters and seconds, each input and output.
+     * {@code fingerprint} identifies the request body for idempotency.
+     */
+    public record Report(String requestId, String customerId, String meterSlug,
+            Map<String, String> metadata, long inputTokens, long outputTokens,
+            long inputCharacters, long outputCharacters, long inputSeconds, long outputSeconds,
+            String fingerprint) {
+
+        /** Returns the counts as the usage that meters and prices read. */
+        public Usage usage() {
+            return new Usage(new TokenUsage(inputTokens, 0, 0, outputTokens, 0, -1),
+                    inputCharacters, outputCharacters, inputSeconds, outputSeconds);
+        }
     }
 
     /** The stored record, and whether this call created it. */
@@ -47,7 +59,7 @@ public final class ManualUsage {
      *
      * @throws ApiError 409 when the request id was used with another body; 401/403 as the gateway
      */
-    public Result record(Caller caller, Usage usage) {
+    public Result record(Caller caller, Report usage) {
         String requestId = usage.requestId();
         Optional<RequestRecord> earlier = jdbi.withHandle(handle ->
                 RequestRecords.findByRequestId(handle, caller, requestId));
@@ -70,13 +82,12 @@ public final class ManualUsage {
         });
         Settlement.Request request = new Settlement.Request("external", "unmanaged",
                 "POST /v1/requests", usage.metadata(), clock.instant(), usage.fingerprint());
-        TokenUsage tokens = new TokenUsage(usage.inputTokens(), 0, 0, usage.outputTokens(), 0, -1);
         RequestRecord record = settlement.settle(context, request,
-                new Outcome(200, tokens, false, null, null, false));
+                new Outcome(200, usage.usage(), false, null, null, false));
         return new Result(sameOrConflict(record, usage), record.createdAt().equals(request.createdAt()));
     }
 
-    private static RequestRecord sameOrConflict(RequestRecord record, Usage usage) {
+    private static RequestRecord sameOrConflict(RequestRecord record, Report usage) {
         if (!usage.fingerprint().equals(record.fingerprint())) {
             throw ApiError.conflict("request_id_reused", "request_id", "request_id '"
                     + usage.requestId() + "' was already used with a different body. Use a new"

@@ -15,6 +15,9 @@ final class OpenAiChatUsage extends FormatReader {
     @Override
     void readEvent(String eventName, JsonNode chunk) {
         readIdsAndUsage(chunk);
+        if (chunk.path("error").isObject()) {
+            noteErrorEvent();
+        }
         for (JsonNode choice : chunk.path("choices")) {
             appendContent(choice.path("delta").path("content"));
         }

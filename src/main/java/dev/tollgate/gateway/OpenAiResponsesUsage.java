@@ -22,6 +22,8 @@ final class OpenAiResponsesUsage extends FormatReader {
         String type = event.path("type").asText(eventName == null ? "" : eventName);
         if ("response.output_text.delta".equals(type)) {
             appendText(event.path("delta"));
+        } else if ("error".equals(type) || "response.failed".equals(type)) {
+            noteErrorEvent();
         }
     }
 

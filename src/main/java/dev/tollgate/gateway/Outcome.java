@@ -1,21 +1,30 @@
 package dev.tollgate.gateway;
 
-import dev.tollgate.billing.TokenUsage;
+import dev.tollgate.billing.Usage;
 
 /**
  * How a forwarded request ended: the upstream status, the usage (reported by the provider, or
- * estimated with a tokenizer when it reported none), the model and response id it named.
+ * estimated when it reported none), and the model and response id it named. {@code streamError}
+ * marks a stream that began with a success status and then reported a provider error and no
+ * usage.
  */
 public record Outcome(
         int upstreamStatus,
-        TokenUsage usage,
+        Usage usage,
         boolean estimated,
         String model,
         String responseId,
-        boolean simulated) {
+        boolean simulated,
+        boolean streamError) {
 
-    /** Whether the provider answered with an error status, which is never charged. */
+    /** An outcome without a stream error. */
+    public Outcome(int upstreamStatus, Usage usage, boolean estimated, String model,
+            String responseId, boolean simulated) {
+        this(upstreamStatus, usage, estimated, model, responseId, simulated, false);
+    }
+
+    /** Returns whether the provider reported an error, which is never charged. */
     public boolean failed() {
-        return upstreamStatus >= 400 || upstreamStatus == 0;
+        return streamError || upstreamStatus >= 400 || upstreamStatus == 0;
     }
 }

@@ -1,10 +1,12 @@
 package dev.tollgate.gateway;
 
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
- * A response shape the gateway reads token usage from. Each value covers every provider that
- * returns that shape, whatever its host.
+ * A response shape the gateway reads usage from: tokens, characters of synthesized text or
+ * seconds of transcribed audio. Each value covers every provider that returns that shape,
+ * whatever its host.
  */
 public enum ResponseFormat {
     /**
@@ -20,7 +22,30 @@ public enum ResponseFormat {
     /** Anthropic Messages API ({@code /v1/messages}) and Anthropic-compatible upstreams. */
     ANTHROPIC_MESSAGES,
     /** Gemini {@code models/...:generateContent} and {@code :streamGenerateContent}. */
-    GEMINI;
+    GEMINI,
+    /**
+     * Speech to text in OpenAI's shape ({@code /audio/transcriptions} and
+     * {@code /audio/translations}), also spoken by Mistral and Groq: seconds and tokens.
+     */
+    OPENAI_TRANSCRIPTION,
+    /** OpenAI text to speech ({@code /audio/speech}): characters of the request's input. */
+    OPENAI_SPEECH,
+    /**
+     * ElevenLabs text to speech ({@code /v1/text-to-speech/{voice_id}}, with the optional
+     * {@code /stream} and {@code /with-timestamps} suffixes): characters.
+     */
+    ELEVENLABS_SPEECH,
+    /** ElevenLabs speech to text ({@code /v1/speech-to-text}): seconds. */
+    ELEVENLABS_TRANSCRIPTION;
+
+    private static final Pattern ELEVENLABS_SPEECH_PATH =
+            Pattern.compile(".*/v1/text-to-speech/[^/]+(/stream)?(/with-timestamps)?");
+
+    /** Returns whether the format is speech to text or text to speech. */
+    public boolean isAudio() {
+        return this == OPENAI_TRANSCRIPTION || this == OPENAI_SPEECH || this == ELEVENLABS_SPEECH
+                || this == ELEVENLABS_TRANSCRIPTION;
+    }
 
     /**
      * Detects the format of the response to a request for {@code path} on {@code host}, for
@@ -31,7 +56,7 @@ public enum ResponseFormat {
      * every supported provider, including those that serve it under a prefix such as Groq's
      * {@code /openai/v1} or Gemini's {@code /v1beta/openai}.
      *
-     * @return the format, or empty when the gateway meters no tokens for that path
+     * @return the format, or empty when the gateway reads no usage for that path
      * @throws IllegalArgumentException when {@code host} or {@code path} is blank
      */
     public static Optional<ResponseFormat> detect(String host, String path) {
@@ -59,6 +84,22 @@ public enum ResponseFormat {
         }
         if (path.endsWith(":generateContent") || path.endsWith(":streamGenerateContent")) {
             return GEMINI;
+        }
+        return audioFormatOfPath(path);
+    }
+
+    private static ResponseFormat audioFormatOfPath(String path) {
+        if (path.endsWith("/audio/transcriptions") || path.endsWith("/audio/translations")) {
+            return OPENAI_TRANSCRIPTION;
+        }
+        if (path.endsWith("/audio/speech")) {
+            return OPENAI_SPEECH;
+        }
+        if (path.endsWith("/v1/speech-to-text")) {
+            return ELEVENLABS_TRANSCRIPTION;
+        }
+        if (ELEVENLABS_SPEECH_PATH.matcher(path).matches()) {
+            return ELEVENLABS_SPEECH;
         }
         return null;
     }

@@ -12,6 +12,7 @@ import dev.tollgate.billing.ProviderCosts;
 import dev.tollgate.billing.Rating;
 import dev.tollgate.billing.TierCharge;
 import dev.tollgate.billing.TierType;
+import dev.tollgate.billing.Usage;
 import dev.tollgate.billing.ledger.Ledger;
 import dev.tollgate.money.Money;
 import dev.tollgate.storage.BatchWriter;
@@ -118,17 +119,20 @@ public final class Settlement {
             }
             return ProviderCost.ZERO;
         }
-        return ProviderCosts.parts(price.get(), outcome.usage());
+        return ProviderCosts.of(price.get(), outcome.usage());
     }
 
     private RequestRecord record(BillingContext context, Request request, Outcome outcome,
             ProviderCost cost, Optional<Charge> charge) {
+        Usage usage = outcome.usage();
         return new RequestRecord(context.requestId(), context.requestId(),
                 outcome.failed() ? "error" : "completed",
                 context.customerId().orElse(null),
                 context.meter().map(Meter::id).orElse(null),
                 request.provider(), request.providerKeyType(), outcome.model(), request.endpoint(),
-                outcome.responseId(), outcome.upstreamStatus(), outcome.usage(), 0, 0, 0, 0,
+                outcome.responseId(), outcome.upstreamStatus(), usage.tokens(),
+                usage.inputCharacters(), usage.outputCharacters(), usage.inputSeconds(),
+                usage.outputSeconds(),
                 cost.inputCost(), cost.outputCost(), cost.total(),
                 charge.map(Charge::amount).orElse(Money.ZERO),
                 context.meter().map(m -> m.rateType().code()).orElse(null),

@@ -1,19 +1,25 @@
 package dev.tollgate.gateway;
 
-import dev.tollgate.billing.TokenUsage;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.tollgate.billing.TokenUsage;
+import dev.tollgate.billing.Usage;
 import java.io.IOException;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Reads token usage, model, response id and generated text from one provider response while the
- * gateway relays it. Feed a stream event by event with {@link #acceptEvent}, or a complete JSON
- * body with {@link #acceptBody}, then read the results. Each format's rules for turning provider
- * counts into a {@link TokenUsage} are in one package-private class per format, such as
- * {@code AnthropicUsage}.
+ * Reads usage, model, response id and generated text from one provider response while the
+ * gateway relays it. Give it the request with {@link #acceptRequest} and the response headers
+ * with {@link #acceptHeaders}, then feed a stream event by event with {@link #acceptEvent}, or a
+ * complete JSON body with {@link #acceptBody}, and read the results. Each format's rules for
+ * turning provider counts into a {@link TokenUsage}, characters or seconds are in one
+ * package-private class per format, such as {@code AnthropicUsage}.
  *
  * <p>Input that is not valid JSON, such as {@code data: [DONE]} or a truncated event, is
  * skipped, because the gateway relays the bytes regardless. The methods throw only on a null
@@ -28,7 +34,10 @@ public final class UsageReader {
      */
     public static final int MAX_OUTPUT_TEXT_CHARS = 1024 * 1024;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Reads decimals exactly, so that audio durations are rounded up from the exact value. */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
 
     private final ResponseFormat format;
     private final FormatReader reader;
@@ -47,24 +56,40 @@ public final class UsageReader {
             case OPENAI_RESPONSES -> new OpenAiResponsesUsage();
             case ANTHROPIC_MESSAGES -> new AnthropicUsage();
             case GEMINI -> new GeminiUsage();
+            case OPENAI_TRANSCRIPTION -> new TranscriptionUsage();
+            case OPENAI_SPEECH -> new SpeechUsage();
+            case ELEVENLABS_SPEECH -> new ElevenLabsSpeechUsage();
+            case ELEVENLABS_TRANSCRIPTION -> new ElevenLabsTranscriptionUsage();
         };
         return new UsageReader(format, reader);
     }
 
     /**
-     * Creates a reader for a response to a path without a {@link ResponseFormat}, such as
-     * {@code GET /v1/models}. It finds no usage, model, response id or text, so the gateway
-     * estimates the usage from the request.
+     * Creates a reader for a response whose path has no known format, such as a model list. It
+     * reads no usage, so the gateway estimates the request as for a response without usage.
      */
-    public static UsageReader withoutFormat() {
+    public static UsageReader none() {
         // NOTE: a path that the provider does not bill, such as Anthropic's
         // /v1/messages/count_tokens, is still charged the estimated tokens of its request.
         return new UsageReader(null, new NoUsage());
     }
 
-    /** Returns the format this reader was created for, or empty for {@link #withoutFormat()}. */
-    public Optional<ResponseFormat> format() {
-        return Optional.ofNullable(format);
+    /** Returns the format this reader was created for, or null for {@link #none()}. */
+    public ResponseFormat format() {
+        return format;
+    }
+
+    /**
+     * Reads the request body as parsed for forwarding, which is null when it is not JSON, such
+     * as a multipart upload. Text-to-speech formats count the characters to synthesize here.
+     */
+    public void acceptRequest(JsonNode body) {
+        reader.readRequest(body);
+    }
+
+    /** Reads the provider's response headers, such as ElevenLabs' {@code x-character-count}. */
+    public void acceptHeaders(Map<String, List<String>> headers) {
+        reader.readHeaders(Objects.requireNonNull(headers, "headers"));
     }
 
     /** Reads one event of a streamed response. An event without JSON data is skipped. */
@@ -96,6 +121,29 @@ public final class UsageReader {
      */
     public Optional<TokenUsage> usage() {
         return Optional.ofNullable(reader.usage());
+    }
+
+    /**
+     * Returns the tokens, characters and seconds reported so far, or empty when the response
+     * reported none of them. Units the format does not report are 0.
+     */
+    public Optional<Usage> meteredUsage() {
+        TokenUsage tokens = reader.usage();
+        long characters = reader.inputCharacters();
+        long seconds = reader.inputSeconds();
+        if (tokens == null && characters < 0 && seconds < 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new Usage(tokens == null ? TokenUsage.ZERO : tokens,
+                Math.max(0, characters), 0, Math.max(0, seconds), 0));
+    }
+
+    /**
+     * Returns whether a stream event reported a provider error, such as Anthropic's
+     * {@code error} event or an OpenAI chat chunk with an {@code error} object.
+     */
+    public boolean sawErrorEvent() {
+        return reader.sawErrorEvent();
     }
 
     /** Returns the first non-blank model name in the response. */
@@ -159,7 +207,7 @@ public final class UsageReader {
         }
     }
 
-    /** The part of a {@link #withoutFormat()} reader that reads nothing. */
+    /** The part of a {@link #none()} reader that reads nothing. */
     private static final class NoUsage extends FormatReader {
         @Override
         void readEvent(String eventName, JsonNode data) {

@@ -1,7 +1,9 @@
 package dev.tollgate.gateway;
 
-import dev.tollgate.billing.TokenUsage;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tollgate.billing.TokenUsage;
+import dev.tollgate.billing.Usage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,7 +24,8 @@ import org.junit.jupiter.api.DynamicTest;
  * {@code expected_usage.json}, which maps each file, by path relative to the folder, to the
  * normalized usage it must give: {@code input_uncached}, {@code cache_read},
  * {@code cache_write}, {@code output_total}, {@code reasoning} and, when the provider reports
- * one, {@code provider_total}. An entry of {@code "usage": null} expects no usage at all.
+ * one, {@code provider_total}. Audio entries give {@code audio_seconds_billed}, the whole
+ * seconds billed, with or without tokens. An entry of {@code "usage": null} expects no usage.
  */
 final class ExpectedUsage {
     /** The folder with this suite's own payloads, on the test class path. */
@@ -34,15 +37,19 @@ final class ExpectedUsage {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** File path prefixes, relative to the folder, and the format of their responses. */
-    private static final Map<String, ResponseFormat> FORMAT_BY_PREFIX = Map.of(
-            "openai/chat_", ResponseFormat.OPENAI_CHAT,
-            "openai/embeddings_", ResponseFormat.OPENAI_EMBEDDINGS,
-            "openai/responses_", ResponseFormat.OPENAI_RESPONSES,
-            "groq/chat_", ResponseFormat.OPENAI_CHAT,
-            "mistral/chat_", ResponseFormat.OPENAI_CHAT,
-            "openrouter/chat_", ResponseFormat.OPENAI_CHAT,
-            "anthropic/", ResponseFormat.ANTHROPIC_MESSAGES,
-            "gemini/", ResponseFormat.GEMINI);
+    private static final Map<String, ResponseFormat> FORMAT_BY_PREFIX = Map.ofEntries(
+            Map.entry("openai/chat_", ResponseFormat.OPENAI_CHAT),
+            Map.entry("openai/embeddings_", ResponseFormat.OPENAI_EMBEDDINGS),
+            Map.entry("openai/responses_", ResponseFormat.OPENAI_RESPONSES),
+            Map.entry("openai/transcription_", ResponseFormat.OPENAI_TRANSCRIPTION),
+            Map.entry("openai/speech_", ResponseFormat.OPENAI_SPEECH),
+            Map.entry("groq/chat_", ResponseFormat.OPENAI_CHAT),
+            Map.entry("mistral/chat_", ResponseFormat.OPENAI_CHAT),
+            Map.entry("mistral/transcription_", ResponseFormat.OPENAI_TRANSCRIPTION),
+            Map.entry("openrouter/chat_", ResponseFormat.OPENAI_CHAT),
+            Map.entry("anthropic/", ResponseFormat.ANTHROPIC_MESSAGES),
+            Map.entry("gemini/", ResponseFormat.GEMINI),
+            Map.entry("elevenlabs/speech_to_text", ResponseFormat.ELEVENLABS_TRANSCRIPTION));
 
     private ExpectedUsage() {
     }
@@ -63,11 +70,7 @@ final class ExpectedUsage {
                         + " responses are not replayed")));
     }
 
-    /**
-     * Returns the format of a recorded response from its relative path, or empty for responses
-     * that UsageReader does not read: transcription, speech and ElevenLabs responses are metered
-     * in seconds or characters, or in a usage shape of their own.
-     */
+    /** Returns the format of a recorded response from its relative path, or empty if unknown. */
     static Optional<ResponseFormat> formatOf(String relativePath) {
         return FORMAT_BY_PREFIX.entrySet().stream()
                 .filter(entry -> relativePath.startsWith(entry.getKey()))
@@ -100,15 +103,20 @@ final class ExpectedUsage {
     }
 
     private static void check(Path folder, String relativePath, JsonNode expected) {
-        Optional<ResponseFormat> format = formatOf(relativePath);
-        if (format.isEmpty()) {
-            Assumptions.abort("not a token format that UsageReader reads: transcription, speech"
-                    + " and ElevenLabs responses are metered by seconds or characters");
+        ResponseFormat format = formatOf(relativePath).orElseThrow(() -> new AssertionError(
+                relativePath + " has no known format; add its path prefix to FORMAT_BY_PREFIX"));
+        boolean hasTokens = expected.has("input_uncached") || expected.has("usage");
+        boolean hasSeconds = expected.has("audio_seconds_billed");
+        assertThat(hasTokens || hasSeconds).as(relativePath + " entry has counts").isTrue();
+        Replay.Result result = Replay.file(format, folder.resolve(relativePath));
+        if (hasTokens) {
+            assertUsage(relativePath, expected, result.usage());
         }
-        boolean billedInOtherUnits = !expected.has("input_uncached") && !expected.has("usage");
-        Assumptions.assumeFalse(billedInOtherUnits, "entry has no token counts to check");
-        Replay.Result result = Replay.file(format.get(), folder.resolve(relativePath));
-        assertUsage(relativePath, expected, result.usage());
+        if (hasSeconds) {
+            assertThat(result.meteredUsage().map(Usage::inputSeconds))
+                    .as(relativePath + " audio_seconds_billed")
+                    .contains(expected.get("audio_seconds_billed").asLong());
+        }
     }
 
     /**

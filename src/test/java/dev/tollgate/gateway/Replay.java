@@ -1,7 +1,9 @@
 package dev.tollgate.gateway;
 
-import dev.tollgate.billing.TokenUsage;
 import static java.nio.charset.StandardCharsets.UTF_8;
+
+import dev.tollgate.billing.TokenUsage;
+import dev.tollgate.billing.Usage;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,8 +17,12 @@ import java.util.Optional;
 /** Replays recorded provider responses through {@link SseSplitter} and {@link UsageReader}. */
 final class Replay {
 
-    /** What one replay produced. {@code events} is empty for a non-streaming body. */
-    record Result(Optional<TokenUsage> usage, String outputText, List<SseEvent> events) {
+    /**
+     * What one replay produced: the tokens, everything metered, the text and the events, which
+     * are empty for a non-streaming body.
+     */
+    record Result(Optional<TokenUsage> usage, Optional<Usage> meteredUsage, String outputText,
+            List<SseEvent> events) {
 
         byte[] concatenatedRaw() {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -71,7 +77,7 @@ final class Replay {
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + file + " failed", e);
         }
-        return new Result(reader.usage(), reader.outputText(), List.of());
+        return new Result(reader.usage(), reader.meteredUsage(), reader.outputText(), List.of());
     }
 
     /**
@@ -90,6 +96,6 @@ final class Replay {
         events.addAll(splitter.feed(bytes, start, bytes.length - start));
         events.addAll(splitter.finish());
         events.forEach(reader::acceptEvent);
-        return new Result(reader.usage(), reader.outputText(), events);
+        return new Result(reader.usage(), reader.meteredUsage(), reader.outputText(), events);
     }
 }

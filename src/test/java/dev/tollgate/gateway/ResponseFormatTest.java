@@ -27,6 +27,17 @@ class ResponseFormatTest {
         "generativelanguage.googleapis.com, /v1beta/models/gemini-2.5-pro:generateContent, GEMINI",
         "generativelanguage.googleapis.com,"
                 + " /v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse, GEMINI",
+        "api.openai.com, /v1/audio/transcriptions, OPENAI_TRANSCRIPTION",
+        "api.openai.com, /v1/audio/translations, OPENAI_TRANSCRIPTION",
+        "api.groq.com, /openai/v1/audio/transcriptions, OPENAI_TRANSCRIPTION",
+        "api.mistral.ai, /v1/audio/transcriptions, OPENAI_TRANSCRIPTION",
+        "api.openai.com, /v1/audio/speech, OPENAI_SPEECH",
+        "api.elevenlabs.io, /v1/text-to-speech/JBFqnCBsd6RMkjVDRZzb, ELEVENLABS_SPEECH",
+        "api.elevenlabs.io, /v1/text-to-speech/voice/stream?output_format=mp3_44100_128,"
+                + " ELEVENLABS_SPEECH",
+        "api.elevenlabs.io, /v1/text-to-speech/voice/with-timestamps, ELEVENLABS_SPEECH",
+        "api.elevenlabs.io, /v1/text-to-speech/voice/stream/with-timestamps, ELEVENLABS_SPEECH",
+        "api.elevenlabs.io, /v1/speech-to-text, ELEVENLABS_TRANSCRIPTION",
     })
     void detectsFormatFromPath(String host, String path, ResponseFormat expected) {
         assertThat(ResponseFormat.detect(host, path)).contains(expected);
@@ -35,12 +46,14 @@ class ResponseFormatTest {
     @ParameterizedTest
     @CsvSource({
         "api.openai.com, /v1/models",
-        "api.openai.com, /v1/audio/transcriptions",
+        "api.openai.com, /v1/audio/voices",
         "api.openai.com, /v1/responses/resp_123",
         "api.anthropic.com, /v1/messages/count_tokens",
         "api.anthropic.com, /v1/messages/batches",
         "generativelanguage.googleapis.com, /v1beta/models/gemini-2.5-flash:countTokens",
-        "api.elevenlabs.io, /v1/text-to-speech/voice",
+        "api.elevenlabs.io, /v1/text-to-speech",
+        "api.elevenlabs.io, /v1/text-to-speech/voice/unknown",
+        "api.elevenlabs.io, /v1/voices",
     })
     void unmeteredPathsDetectNothing(String host, String path) {
         assertThat(ResponseFormat.detect(host, path)).isEmpty();

@@ -18,16 +18,18 @@ import java.util.function.Function;
 
 /**
  * A stand-in provider on 127.0.0.1 that answers each path with a recorded body, as one JSON
- * response or as a stream of server-sent events, and keeps every request it received.
+ * response, as a stream of server-sent events or as raw bytes such as audio, and keeps every
+ * request it received.
  */
 public final class FakeProvider implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, Function<Received, Reply>> replies = new ConcurrentHashMap<>();
+    private final Map<String, Bytes> byteReplies = new ConcurrentHashMap<>();
     private final List<Received> received = new CopyOnWriteArrayList<>();
 
-    /** A request as the provider saw it. */
+    /** A request as the provider saw it; {@code body} is {@code rawBody} decoded as UTF-8. */
     public record Received(String method, String path, String query, Map<String, List<String>> headers,
-            String body) {
+            String body, byte[] rawBody) {
         public String header(String name) {
             return headers.entrySet().stream()
                     .filter(e -> e.getKey().equalsIgnoreCase(name))
@@ -58,6 +60,10 @@ public final class FakeProvider implements AutoCloseable {
         }
     }
 
+    /** A canned reply of raw bytes, such as audio, with extra response headers. */
+    public record Bytes(int status, String contentType, byte[] body, Map<String, String> headers) {
+    }
+
     public FakeProvider() {
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -75,6 +81,7 @@ public final class FakeProvider implements AutoCloseable {
     }
 
     public void on(String path, Reply reply) {
+        byteReplies.remove(path);
         replies.put(path, request -> reply);
     }
 
@@ -83,7 +90,14 @@ public final class FakeProvider implements AutoCloseable {
      * it, such as a stream when the body sets {@code stream} and JSON otherwise.
      */
     public void on(String path, Function<Received, Reply> replyFor) {
+        byteReplies.remove(path);
         replies.put(path, replyFor);
+    }
+
+    /** Serves raw bytes for {@code path}, in place of any earlier reply for it. */
+    public void onBytes(String path, Bytes reply) {
+        replies.remove(path);
+        byteReplies.put(path, reply);
     }
 
     public List<Received> received() {
@@ -91,11 +105,17 @@ public final class FakeProvider implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
-        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        byte[] rawBody = exchange.getRequestBody().readAllBytes();
+        String body = new String(rawBody, StandardCharsets.UTF_8);
         Received request = new Received(exchange.getRequestMethod(),
                 exchange.getRequestURI().getPath(), exchange.getRequestURI().getRawQuery(),
-                Map.copyOf(exchange.getRequestHeaders()), body);
+                Map.copyOf(exchange.getRequestHeaders()), body, rawBody);
         received.add(request);
+        Bytes bytes = byteReplies.get(request.path());
+        if (bytes != null) {
+            sendBytes(exchange, bytes);
+            return;
+        }
         Function<Received, Reply> replyFor = replies.get(request.path());
         Reply reply = replyFor == null ? null : replyFor.apply(request);
         if (reply == null) {
@@ -121,6 +141,15 @@ public final class FakeProvider implements AutoCloseable {
             }
         } catch (IOException clientGone) {
             // The gateway closed the stream early; nothing more to send.
+        }
+    }
+
+    private static void sendBytes(HttpExchange exchange, Bytes reply) throws IOException {
+        exchange.getResponseHeaders().add("Content-Type", reply.contentType());
+        reply.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+        exchange.sendResponseHeaders(reply.status(), reply.body().length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(reply.body());
         }
     }
 

@@ -2,11 +2,13 @@ package dev.tollgate.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
- * A test server whose OpenAI and Anthropic hosts are mapped to a {@link FakeProvider}, plus
- * helpers that set up a metered customer with credit.
+ * A test server whose provider hosts in {@link #FAKE_HOSTS} are mapped to a {@link FakeProvider},
+ * plus helpers that set up a metered customer with credit.
  */
 public final class GatewayServer implements AutoCloseable {
     private final FakeProvider provider;
@@ -17,11 +19,17 @@ public final class GatewayServer implements AutoCloseable {
         this.server = server;
     }
 
+    /** The provider hosts that the fake provider serves, all on one port. */
+    public static final List<String> FAKE_HOSTS = List.of("api.openai.com", "api.anthropic.com",
+            "generativelanguage.googleapis.com", "api.mistral.ai", "api.elevenlabs.io",
+            "api.groq.com", "openrouter.ai");
+
     public static GatewayServer start(DatabaseKind kind) {
         FakeProvider provider = new FakeProvider();
         try {
-            String overrides = "api.openai.com=" + provider.baseUrl()
-                    + ",api.anthropic.com=" + provider.baseUrl();
+            String overrides = FAKE_HOSTS.stream()
+                    .map(host -> host + "=" + provider.baseUrl())
+                    .collect(Collectors.joining(","));
             TestServer server = TestServer.start(kind, Clock.systemUTC(),
                     Map.of("TOLLGATE_UPSTREAM_OVERRIDES", overrides));
             return new GatewayServer(provider, server);

@@ -21,7 +21,13 @@ record Route(Endpoint endpoint, String pathModel, boolean serverSentEvents) {
         /** Gemini {@code generateContent}. */
         GEMINI_GENERATE,
         /** Gemini {@code streamGenerateContent}, as events with {@code alt=sse}, else an array. */
-        GEMINI_STREAM
+        GEMINI_STREAM,
+        /** OpenAI speech to text in the audio's language. */
+        OPENAI_TRANSCRIPTION,
+        /** OpenAI speech to English text. */
+        OPENAI_TRANSLATION,
+        /** OpenAI text to speech. */
+        OPENAI_SPEECH
     }
 
     static Route of(Endpoint endpoint) {

@@ -73,8 +73,11 @@ final class Routes {
         if (hostName.equals(ANTHROPIC_HOST) && path.equals("/v1/messages")) {
             return Optional.of(Route.of(Endpoint.ANTHROPIC_MESSAGES));
         }
-        if (hostName.equals(OPENAI_HOST) && path.equals("/v1/responses")) {
-            return Optional.of(Route.of(Endpoint.OPENAI_RESPONSES));
+        if (hostName.equals(OPENAI_HOST)) {
+            Optional<Route> openAi = matchOpenAi(path);
+            if (openAi.isPresent()) {
+                return openAi;
+            }
         }
         if (hostName.equals(GOOGLE_HOST)) {
             Optional<Route> gemini = matchGemini(path, query);
@@ -83,6 +86,17 @@ final class Routes {
             }
         }
         return matchOpenAiCompatible(hostName, path);
+    }
+
+    private static Optional<Route> matchOpenAi(String path) {
+        Endpoint endpoint = switch (path) {
+            case "/v1/responses" -> Endpoint.OPENAI_RESPONSES;
+            case "/v1/audio/transcriptions" -> Endpoint.OPENAI_TRANSCRIPTION;
+            case "/v1/audio/translations" -> Endpoint.OPENAI_TRANSLATION;
+            case "/v1/audio/speech" -> Endpoint.OPENAI_SPEECH;
+            default -> null;
+        };
+        return Optional.ofNullable(endpoint).map(Route::of);
     }
 
     private static Optional<Route> matchGemini(String path, String query) {

@@ -57,6 +57,11 @@ public record SimulatedResponse(
                 List.of(), false);
     }
 
+    /** Returns a 200 response with a body that is not JSON, such as audio or plain text. */
+    static SimulatedResponse body(String contentType, byte[] body) {
+        return new SimulatedResponse(200, headers(contentType), body, List.of(), false);
+    }
+
     static SimulatedResponse eventStream(List<byte[]> events) {
         return new SimulatedResponse(200, headers("text/event-stream; charset=utf-8"),
                 new byte[0], events, true);

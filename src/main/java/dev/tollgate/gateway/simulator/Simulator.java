@@ -11,10 +11,14 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Served: OpenAI chat completions and embeddings on api.openai.com and on the
  * OpenAI-compatible hosts of the SDK's provider list (such as
- * {@code api.groq.com/openai/v1/chat/completions}), the OpenAI Responses API, Anthropic messages,
- * and Gemini {@code generateContent} and {@code streamGenerateContent}. Every endpoint except
- * embeddings can stream. Bodies follow each provider's own response shape, streams its own
- * server-sent events, and invalid requests get 400 in the provider's own error shape.
+ * {@code api.groq.com/openai/v1/chat/completions}), the OpenAI Responses API, OpenAI audio
+ * transcriptions, translations and speech, Anthropic messages, and Gemini
+ * {@code generateContent} and {@code streamGenerateContent}. Every text endpoint except
+ * embeddings can stream, and the audio endpoints do not. Bodies follow each provider's own
+ * response shape, streams its own server-sent events, and invalid requests get 400 in the
+ * provider's own error shape. Transcriptions are billed by a length computed from the upload's
+ * size and speech by the characters of its input, as {@code OpenAiTranscription} and
+ * {@code OpenAiSpeech} describe.
  *
  * <p>The reply text is a short English message stating that it is simulated. It depends only on
  * the request body, so the same body always gets the same text. Usage reports real token counts
@@ -73,6 +77,9 @@ public final class Simulator {
             case OPENAI_RESPONSES -> OpenAiResponses.respond(call);
             case ANTHROPIC_MESSAGES -> AnthropicMessages.respond(call);
             case GEMINI_GENERATE, GEMINI_STREAM -> GeminiContent.respond(call);
+            case OPENAI_TRANSCRIPTION -> OpenAiTranscription.respond(call, false);
+            case OPENAI_TRANSLATION -> OpenAiTranscription.respond(call, true);
+            case OPENAI_SPEECH -> OpenAiSpeech.respond(call);
         };
     }
 }
