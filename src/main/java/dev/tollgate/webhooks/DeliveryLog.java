@@ -112,7 +112,7 @@ public final class DeliveryLog {
                 .bind("max", MAX_ATTEMPTS_SHOWN)
                 .map((rs, ctx) -> new Delivery.Attempt(rs.getInt("attempt"),
                         Timestamps.parse(rs.getString("started_at")),
-                        (Integer) rs.getObject("response_code", Integer.class),
+                        nullableInt(rs, "response_code"),
                         rs.getString("error"), rs.getLong("duration_ms")))
                 .list();
         return new Delivery(d.id(), d.webhookId(), d.eventId(), d.eventType(), d.status(),
@@ -124,10 +124,15 @@ public final class DeliveryLog {
         String status = rs.getString("status");
         return new Delivery(rs.getString("id"), rs.getString("webhook_id"),
                 rs.getString("event_id"), rs.getString("event_type"), status,
-                rs.getInt("attempts"), rs.getObject("last_response_code", Integer.class),
+                rs.getInt("attempts"), nullableInt(rs, "last_response_code"),
                 rs.getString("last_error"),
                 Timestamps.parseNullable(rs.getString("last_attempt_at")),
                 status.equals("pending") ? Timestamps.parse(rs.getString("next_attempt_at")) : null,
                 Timestamps.parse(rs.getString("created_at")), List.of());
+    }
+
+    private static Integer nullableInt(ResultSet rs, String column) throws SQLException {
+        int value = rs.getInt(column);
+        return rs.wasNull() ? null : value;
     }
 }
