@@ -38,7 +38,8 @@ public final class DeliveryLog {
         return jdbi.withHandle(handle -> {
             requireWebhook(handle, caller, webhookId);
             List<Delivery> rows = handle.createQuery("SELECT " + COLUMNS
-                            + " FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id"
+                            + " FROM webhook_deliveries d"
+                            + " JOIN webhook_events e ON e.id = d.event_id"
                             + " WHERE d.webhook_id = :webhook AND d.id < :cursor"
                             + " ORDER BY d.id DESC LIMIT :limit")
                     .bind("webhook", webhookId)
@@ -61,7 +62,8 @@ public final class DeliveryLog {
         return jdbi.inTransaction(handle -> {
             requireWebhook(handle, caller, webhookId);
             int updated = handle.createUpdate("""
-                            UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = :now,
+                            UPDATE webhook_deliveries SET status = 'pending',
+                                next_attempt_at = :now,
                                 max_attempts = CASE WHEN attempts + 1 > max_attempts
                                     THEN attempts + 1 ELSE max_attempts END
                             WHERE id = :id AND webhook_id = :webhook""")

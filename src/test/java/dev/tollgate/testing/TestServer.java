@@ -63,7 +63,8 @@ public final class TestServer implements AutoCloseable {
     public static TestServer startOn(TestDatabase database, Clock clock, Map<String, String> env) {
         Config config = Config.forTest(database.dataDir(), database.databaseUrlSetting(),
                 SANDBOX_KEY, LIVE_KEY, env);
-        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8);
         return new TestServer(database, Server.start(config, clock, quiet));
     }
 

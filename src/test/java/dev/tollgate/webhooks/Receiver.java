@@ -24,12 +24,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * A webhook receiver on 127.0.0.1: each path answers with a planned sequence of statuses (then
+ * A webhook receiver on 127.0.0.1: each path responds with a planned sequence of statuses (then
  * 200), or {@link #SILENT} to hold the request without answering until the receiver closes.
  * Every request is recorded with its headers and raw body.
  */
 final class Receiver implements AutoCloseable {
-    /** A planned answer that never comes: the request is held open. */
+    /** A planned response that never comes, because the request is held open. */
     static final int SILENT = -1;
     private static final Duration MAX_HOLD = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -54,7 +54,8 @@ final class Receiver implements AutoCloseable {
 
     Receiver() {
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+            server = HttpServer.create(address, 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -63,7 +64,7 @@ final class Receiver implements AutoCloseable {
         server.start();
     }
 
-    /** Returns a new URL whose answers follow {@code statuses}, then 200. */
+    /** Returns a new URL whose responses follow {@code statuses}, then 200. */
     String url(Integer... statuses) {
         String path = "/hook/" + PATHS.incrementAndGet();
         plans.put(path, new ArrayList<>(List.of(statuses)));

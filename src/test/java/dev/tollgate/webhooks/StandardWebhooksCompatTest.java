@@ -36,7 +36,8 @@ class StandardWebhooksCompatTest {
     void nodePackageVerifiesDeliveries(DatabaseKind kind) throws Exception {
         requireNode();
         try (Receiver receiver = new Receiver();
-                TestServer server = TestServer.start(kind, Clock.systemUTC(), WebhookTestBase.ENV)) {
+                TestServer server = TestServer.start(kind, Clock.systemUTC(),
+                        WebhookTestBase.ENV)) {
             String url = receiver.url();
             String body = "{\"name\":\"n\",\"url\":\"" + url + "\"}";
             var webhook = server.post(TestServer.SANDBOX_KEY, "/v1/webhooks", body).json();

@@ -73,7 +73,8 @@ class WebhookDeliveryTest extends WebhookTestBase {
             JsonNode delivery = awaitDelivery(webhookId, "attempt " + attempt,
                     d -> d.get("attempts").asInt() == done);
             assertThat(delivery.get("status").asText()).isEqualTo("pending");
-            assertThat(delivery.get("last_response_code").asInt()).isEqualTo(attempt == 1 ? 500 : 503);
+            assertThat(delivery.get("last_response_code").asInt())
+                    .isEqualTo(attempt == 1 ? 500 : 503);
             sleep(Duration.ofMillis(700));
             assertThat(receiver.received(url)).as("no retry before the delay").hasSize(attempt);
             passRetryDelay(attempt);

@@ -39,7 +39,8 @@ class WebhookEventsTest extends WebhookTestBase {
                 + "\"tiers\":[{\"start\":\"0\",\"rate\":\"" + usageRate + "\"}]}"));
         JsonNode plan = ok(server.post(KEY, "/v1/plans", "{\"name\":\"Pro\",\"billing_interval\":"
                 + "\"month\",\"period_amount\":\"" + periodAmount + "\",\"included_credit\":\""
-                + includedCredit + "\",\"meter_ids\":[\"" + meter.get("meter_id").asText() + "\"]}"));
+                + includedCredit + "\",\"meter_ids\":[\"" + meter.get("meter_id").asText()
+                + "\"]}"));
         JsonNode completed = checkout(plan.get("plan_id").asText());
         return new Subscriber(completed.get("customer_id").asText(),
                 meter.get("meter_slug").asText());
