@@ -13,6 +13,7 @@ import dev.tollgate.subscriptions.CreditBundles;
 import dev.tollgate.subscriptions.Plans;
 import dev.tollgate.subscriptions.Renewals;
 import dev.tollgate.subscriptions.Subscriptions;
+import dev.tollgate.webhooks.WebhookService;
 import java.time.Clock;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
@@ -31,7 +32,7 @@ public final class ApiRoutes {
             Renewals renewals,
             CheckoutSessions checkoutSessions, Forwarder forwarder, RequestRecords requestRecords,
             ManualUsage manualUsage, PriceCatalogue prices, Jdbi jdbi, Clock clock,
-            Optional<String> publicUrl) {
+            Optional<String> publicUrl, WebhookService webhooks) {
     }
 
     /**
@@ -63,6 +64,8 @@ public final class ApiRoutes {
                 .register(routing);
         new UsageRoutes(services.requestRecords(), endpoints, services.clock()).register(routing);
         new ModelRoutes(services.prices()).register(routing);
+        new WebhookRoutes(services.webhooks().endpoints(), services.webhooks().deliveries(),
+                endpoints).register(routing);
         routing.any((request, response) -> Endpoints.send(response, new Reply(404,
                 Endpoints.errorBody(ApiError.noRoute(request.prologue().method().text(),
                         request.path().path())))));

@@ -26,6 +26,8 @@ import dev.tollgate.subscriptions.Plans;
 import dev.tollgate.subscriptions.Renewals;
 import dev.tollgate.subscriptions.Subscriptions;
 import dev.tollgate.subscriptions.TopUps;
+import dev.tollgate.webhooks.WebhookService;
+import dev.tollgate.webhooks.WebhookSettings;
 import io.helidon.webserver.WebServer;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -59,15 +61,17 @@ public final class Server implements AutoCloseable {
     private final BatchWriter writer;
     private final Forwarder forwarder;
     private final ScheduledExecutorService scheduler;
+    private final WebhookService webhooks;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
     private Server(Database database, WebServer webServer, BatchWriter writer, Forwarder forwarder,
-            ScheduledExecutorService scheduler) {
+            ScheduledExecutorService scheduler, WebhookService webhooks) {
         this.database = database;
         this.webServer = webServer;
         this.writer = writer;
         this.forwarder = forwarder;
         this.scheduler = scheduler;
+        this.webhooks = webhooks;
     }
 
     /**
@@ -83,8 +87,12 @@ public final class Server implements AutoCloseable {
         BatchWriter writer = new BatchWriter(database.jdbi(), MAX_BATCH, "tollgate-writer");
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("tollgate-scheduler").daemon(true).factory());
+        WebhookService webhooks = null;
         try {
             Ids ids = new Ids(clock);
+            // Before any handle opens, since each handle copies the setting that records events.
+            webhooks = WebhookService.create(database.jdbi(), ids, clock,
+                    WebhookSettings.from(config.environment()));
             SecretKeys secretKeys = new SecretKeys(database.jdbi(), ids, clock);
             Merchants merchants = new Merchants(database.jdbi(), ids, clock, secretKeys);
             BootstrapKeys.createIfEmpty(merchants, config, out);
@@ -118,7 +126,8 @@ public final class Server implements AutoCloseable {
                     prices,
                     database.jdbi(),
                     clock,
-                    config.publicUrl());
+                    config.publicUrl(),
+                    webhooks);
             AtomicBoolean ready = new AtomicBoolean();
             WebServer webServer = WebServer.builder()
                     .host(config.host())
@@ -133,12 +142,16 @@ public final class Server implements AutoCloseable {
                     TimeUnit.MINUTES);
             scheduler.scheduleWithFixedDelay(() -> renewDue(renewals),
                     RENEWAL_INTERVAL.toSeconds(), RENEWAL_INTERVAL.toSeconds(), TimeUnit.SECONDS);
+            webhooks.startDelivering();
             ready.set(true);
             LOG.info("Tollgate listening host={} port={} database={}", config.host(),
                     webServer.port(), Dialect.redact(config.jdbcUrl()));
-            return new Server(database, webServer, writer, forwarder, scheduler);
+            return new Server(database, webServer, writer, forwarder, scheduler, webhooks);
         } catch (RuntimeException e) {
             scheduler.shutdownNow();
+            if (webhooks != null) {
+                webhooks.close();
+            }
             writer.close();
             database.close();
             throw e;
@@ -204,6 +217,7 @@ public final class Server implements AutoCloseable {
         }
         scheduler.shutdownNow();
         webServer.stop();
+        webhooks.close();
         writer.close();
         database.close();
         LOG.info("Tollgate stopped");

@@ -19,6 +19,7 @@ import dev.tollgate.subscriptions.CreditBundles;
 import dev.tollgate.subscriptions.Plan;
 import dev.tollgate.subscriptions.Plans;
 import dev.tollgate.subscriptions.Subscriptions;
+import dev.tollgate.webhooks.Events;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -206,7 +207,9 @@ public final class CheckoutSessions {
                 savePaymentMethod(handle, customer.id(), cardNumber);
             }
             fulfil(handle, caller, session, customer.id());
-            return find(handle, caller, session.id()).orElseThrow();
+            CheckoutSession completed = find(handle, caller, session.id()).orElseThrow();
+            Events.in(handle).checkoutCompleted(caller, completed);
+            return completed;
         });
     }
 
@@ -265,6 +268,7 @@ public final class CheckoutSessions {
             if (current.isPresent()
                     && plan.periodAmount().compareTo(current.get().plan().periodAmount()) < 0) {
                 subscriptions.scheduleDowngrade(handle, current.get(), plan);
+                Events.in(handle).subscriptionUpdated(caller, current.get().id());
                 return;
             }
             subscriptions.start(handle, caller, customerId, plan);

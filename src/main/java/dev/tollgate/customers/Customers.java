@@ -9,6 +9,7 @@ import dev.tollgate.storage.PageRequest;
 import dev.tollgate.storage.Sql;
 import dev.tollgate.storage.Timestamps;
 import dev.tollgate.subscriptions.Subscriptions;
+import dev.tollgate.webhooks.Events;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -99,7 +100,9 @@ public final class Customers {
                 .bind("created", Timestamps.format(now))
                 .execute();
         subscriptions.startOnFreePlan(handle, caller, customerId);
-        return new CreateResult(find(handle, caller, customerId).orElseThrow(), true);
+        Customer created = find(handle, caller, customerId).orElseThrow();
+        Events.in(handle).customerCreated(caller, created);
+        return new CreateResult(created, true);
     }
 
     public Page<Customer> list(Caller caller, PageRequest page) {
@@ -191,6 +194,7 @@ public final class Customers {
                     .bind("now", Timestamps.format(now))
                     .bind("id", customer.id())
                     .execute();
+            Events.in(handle).customerDeleted(caller, customer);
         });
     }
 

@@ -6,8 +6,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
 
-/** Classification of IP addresses the gateway may connect to. */
-final class PublicAddresses {
+/** Classification of IP addresses the gateway and webhook deliveries may connect to. */
+public final class PublicAddresses {
     private PublicAddresses() {
     }
 
@@ -17,7 +17,7 @@ final class PublicAddresses {
      * address, fe80::/10), carrier-grade NAT (100.64/10), unspecified, benchmarking (198.18/15),
      * reserved (0/8, 240/4) or multicast.
      */
-    static boolean isPublic(InetAddress address) {
+    public static boolean isPublic(InetAddress address) {
         if (address.isAnyLocalAddress() || address.isLoopbackAddress() || address.isLinkLocalAddress()
                 || address.isSiteLocalAddress() || address.isMulticastAddress()) {
             return false;

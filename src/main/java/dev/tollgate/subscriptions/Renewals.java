@@ -10,6 +10,7 @@ import dev.tollgate.core.Ids;
 import dev.tollgate.money.Money;
 import dev.tollgate.payments.PaymentProcessor;
 import dev.tollgate.storage.Timestamps;
+import dev.tollgate.webhooks.Events;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -145,6 +146,7 @@ public final class Renewals {
             return false;
         }
         recordCharge(handle, caller, subscription, plan, result, key, start);
+        Events.in(handle).subscriptionRenewed(caller, subscription.id());
         Ledger.Account account = Subscriptions.account(caller, subscription.customerId(),
                 subscription.id());
         rollOver(handle, account, plan);
@@ -214,6 +216,8 @@ public final class Renewals {
         payments.record(handle, caller, subscription.customerId(), "renewal", plan.periodAmount(),
                 result, "renewal:" + subscription.id() + ":" + (subscription.cycleNumber() + 1)
                         + ":failed:" + failures, now);
+        Events.in(handle).subscriptionPaymentFailed(caller, subscription.id(), "renewal",
+                result.failureCode());
         if (failures > RETRY_DELAYS.size()) {
             LOG.warn("Renewal failed for the last time, cancelling subscriptionId={} code={}",
                     subscription.id(), result.failureCode());

@@ -10,6 +10,7 @@ import dev.tollgate.money.Money;
 import dev.tollgate.storage.Page;
 import dev.tollgate.storage.PageRequest;
 import dev.tollgate.storage.Timestamps;
+import dev.tollgate.webhooks.Events;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -91,6 +92,7 @@ public final class Subscriptions {
         if (!plan.includedCredit().isZero()) {
             ledger.append(handle, account, Bucket.CYCLE, EntryKind.GRANT, plan.includedCredit(), null);
         }
+        Events.in(handle).subscriptionCreated(caller, subscriptionId);
         return subscriptionId;
     }
 
@@ -101,6 +103,7 @@ public final class Subscriptions {
                 .bind("at", Timestamps.format(at))
                 .bind("id", old.id())
                 .execute();
+        Events.in(handle).subscriptionCancelled(caller, old.id());
         Money cycleLeft = Ledger.balance(handle, old.customerId()).cycle();
         if (!cycleLeft.isZero() && !cycleLeft.isNegative()) {
             ledger.append(handle, account(caller, old.customerId(), old.id()), Bucket.CYCLE,
@@ -143,6 +146,7 @@ public final class Subscriptions {
         jdbi.useTransaction(handle -> {
             ActiveSubscription subscription = requireActive(handle, caller, subscriptionId);
             setPending(handle, subscription.id(), "cancellation", null);
+            Events.in(handle).subscriptionUpdated(caller, subscription.id());
         });
     }
 
@@ -181,6 +185,7 @@ public final class Subscriptions {
                     .bind("bundle", bundleId)
                     .bind("id", subscriptionId)
                     .execute();
+            Events.in(handle).subscriptionUpdated(caller, subscriptionId);
             return SubscriptionRows.byId(handle, caller, subscriptionId).orElseThrow();
         });
     }

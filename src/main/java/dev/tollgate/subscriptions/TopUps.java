@@ -7,6 +7,7 @@ import dev.tollgate.core.Caller;
 import dev.tollgate.core.Ids;
 import dev.tollgate.payments.PaymentProcessor;
 import dev.tollgate.storage.Timestamps;
+import dev.tollgate.webhooks.Events;
 import java.time.Clock;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
@@ -78,6 +79,8 @@ public final class TopUps {
                         .bind("now", Timestamps.format(clock.instant()))
                         .bind("id", subscription.id())
                         .execute();
+                Events.in(handle).subscriptionPaymentFailed(caller, subscription.id(), "top_up",
+                        result.failureCode());
                 LOG.warn("Auto top-up payment failed subscriptionId={} code={}", subscription.id(),
                         result.failureCode());
                 return false;

@@ -56,6 +56,23 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a server on an existing database, as a node restarting or joining another does.
+     * Closing it drops the database, so close only the last server on it that way.
+     */
+    public static TestServer startOn(TestDatabase database, Clock clock, Map<String, String> env) {
+        Config config = Config.forTest(database.dataDir(), database.databaseUrlSetting(),
+                SANDBOX_KEY, LIVE_KEY, env);
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8);
+        return new TestServer(database, Server.start(config, clock, quiet));
+    }
+
+    /** Stops the server and keeps its database for a server started later with startOn. */
+    public void stopKeepingDatabase() {
+        server.stop();
+    }
+
     public TestDatabase database() {
         return database;
     }

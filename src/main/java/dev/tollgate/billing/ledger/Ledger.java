@@ -4,6 +4,7 @@ import dev.tollgate.core.Environment;
 import dev.tollgate.core.Ids;
 import dev.tollgate.money.Money;
 import dev.tollgate.storage.Timestamps;
+import dev.tollgate.webhooks.Events;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,6 +79,10 @@ public final class Ledger {
                 .bind("now", Timestamps.format(now))
                 .bind("c", account.customerId())
                 .execute();
+        if (bucket != Bucket.HOLD) {
+            Events.in(handle).balanceChanged(account.merchantId(), account.environment(),
+                    account.customerId());
+        }
     }
 
     /**
