@@ -105,7 +105,7 @@ public final class Server implements AutoCloseable {
                             ledger, new SandboxCardProcessor()),
                     forwarder,
                     new RequestRecords(database.jdbi()),
-                    new ManualUsage(database.jdbi(), settlement, clock),
+                    new ManualUsage(database.jdbi(), settlement, ids, clock),
                     database.jdbi(),
                     clock,
                     config.publicUrl());

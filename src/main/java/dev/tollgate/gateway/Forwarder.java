@@ -106,8 +106,9 @@ public final class Forwarder {
         try {
             BillingContext context = admission.admit(caller, requestId, token, target.provider(),
                     prepared.model(), prepared.json());
-            Settlement.Request record = new Settlement.Request(target.provider().id(),
-                    route.keyType(), target.endpoint(incoming.method()), metadata, startedAt, null);
+            Settlement.Request record = new Settlement.Request(requestId,
+                    target.provider().id(), route.keyType(), target.endpoint(incoming.method()),
+                    metadata, startedAt, null);
             Exchange exchange = new Exchange(context, record, prepared, route);
             exchange.addedNanos = System.nanoTime() - startNanos;
             try {
