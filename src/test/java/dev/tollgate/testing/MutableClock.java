@@ -8,7 +8,7 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A UTC clock that stands still until a test moves it, so that expiry, cycles and record times
+ * A UTC clock that does not move until a test moves it, so that expiry, cycles and record times
  * are exact. Thread-safe.
  */
 public final class MutableClock extends Clock {
@@ -23,7 +23,7 @@ public final class MutableClock extends Clock {
         now.updateAndGet(instant -> instant.plus(step));
     }
 
-    /** Sets the time; tests move it only forward, because ids embed the time. */
+    /** Sets the time, earlier or later than now. */
     public void set(Instant instant) {
         now.set(instant);
     }
