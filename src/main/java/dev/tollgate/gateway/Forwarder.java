@@ -208,8 +208,30 @@ public final class Forwarder {
             run.accept(relay);
         } catch (StreamRelay.ClientGone gone) {
             LOG.debug("Client disconnected mid-stream requestId={}", exchange.context().requestId());
-            exchange.settle(outcome(exchange, status, reader, exchange.route().simulated()));
+            exchange.settle(cutShortOutcome(exchange, status, reader));
         }
+    }
+
+    /**
+     * Returns the outcome of a stream the client left before its end. The provider's final usage
+     * may not have arrived yet, and counts sent early undercount the output (Anthropic's
+     * {@code message_start} reports 1 output token), so the output is the larger of the reported
+     * count and an estimate from the text relayed so far.
+     */
+    private Outcome cutShortOutcome(Exchange exchange, int status, UsageReader reader) {
+        Outcome outcome = outcome(exchange, status, reader, exchange.route().simulated());
+        if (outcome.failed() || outcome.estimated()) {
+            return outcome;
+        }
+        TokenUsage reported = outcome.usage();
+        long relayed = TokenCounter.countText(outcome.model(), reader.outputText());
+        if (relayed <= reported.output()) {
+            return outcome;
+        }
+        TokenUsage raised = new TokenUsage(reported.inputUncached(), reported.cacheRead(),
+                reported.cacheWrite(), relayed, reported.reasoning(), -1);
+        return new Outcome(status, raised, true, outcome.model(), outcome.responseId(),
+                outcome.simulated());
     }
 
     private Outcome outcome(Exchange exchange, int status, UsageReader reader, boolean simulated) {
