@@ -5,6 +5,7 @@ import dev.tollgate.gateway.RequestRecords;
 import dev.tollgate.money.Money;
 import io.helidon.webserver.http.HttpRouting;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -18,7 +19,7 @@ import java.util.List;
  * of {@code start}; every day of the window has an item, empty ones included.
  */
 final class UsageRoutes {
-    /** The longest window one query may cover. */
+    /** The maximum window of one query, in days of 24 hours. */
     static final int MAX_DAYS = 366;
 
     private final RequestRecords records;
@@ -44,9 +45,9 @@ final class UsageRoutes {
         if (!end.isAfter(start)) {
             throw ApiError.invalid("end", "end must be after start.");
         }
-        if (start.toLocalDate().plusDays(MAX_DAYS).isBefore(end.atZoneSameInstant(zone).toLocalDate())) {
-            throw ApiError.invalid("end", "The window is longer than " + MAX_DAYS + " days; query"
-                    + " a shorter range.");
+        if (Duration.between(start, end).compareTo(Duration.ofDays(MAX_DAYS)) > 0) {
+            throw ApiError.invalid("end", "The window from start '" + start + "' to end '" + end
+                    + "' is longer than " + MAX_DAYS + " days. Query a shorter range.");
         }
         RequestRecords.Filter filter = RequestRoutes.filter(call);
         List<RequestRecords.Totals> sums = new ArrayList<>();

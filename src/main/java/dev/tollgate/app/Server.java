@@ -122,7 +122,7 @@ public final class Server implements AutoCloseable {
                             ledger, sandboxPayments),
                     forwarder,
                     new RequestRecords(database.jdbi()),
-                    new ManualUsage(database.jdbi(), settlement, clock),
+                    new ManualUsage(database.jdbi(), settlement, ids, clock),
                     prices,
                     database.jdbi(),
                     clock,

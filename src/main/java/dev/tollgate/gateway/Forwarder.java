@@ -8,6 +8,7 @@ import dev.tollgate.core.ApiError;
 import dev.tollgate.core.Caller;
 import dev.tollgate.core.Environment;
 import dev.tollgate.core.Ids;
+import dev.tollgate.billing.TokenUsage;
 import dev.tollgate.billing.Usage;
 import dev.tollgate.gateway.simulator.SimulatedResponse;
 import dev.tollgate.gateway.simulator.Simulator;
@@ -115,8 +116,9 @@ public final class Forwarder {
         try {
             BillingContext context = admission.admit(caller, requestId, token, target.provider(),
                     prepared.model(), prepared.json(), prepared.units());
-            Settlement.Request record = new Settlement.Request(target.provider().id(),
-                    route.keyType(), target.endpoint(incoming.method()), metadata, startedAt, null);
+            Settlement.Request record = new Settlement.Request(requestId,
+                    target.provider().id(), route.keyType(), target.endpoint(incoming.method()),
+                    metadata, startedAt, null);
             Exchange exchange = new Exchange(context, record, prepared, route);
             exchange.addedNanos = System.nanoTime() - startNanos;
             try {
@@ -224,7 +226,7 @@ public final class Forwarder {
             run.accept(relay);
         } catch (StreamRelay.ClientGone gone) {
             LOG.debug("Client disconnected mid-stream requestId={}", exchange.context().requestId());
-            exchange.settle(outcome(exchange, status, reader, exchange.route().simulated()));
+            exchange.settle(cutShortOutcome(exchange, status, reader));
         }
     }
 
@@ -243,6 +245,28 @@ public final class Forwarder {
             LOG.debug("Client disconnected mid-audio requestId={}", exchange.context().requestId());
             settle.run();
         }
+    }
+
+    /**
+     * Returns the outcome of a stream the client left before its end. The provider's final usage
+     * may not have arrived yet, and counts sent early undercount the output (Anthropic's
+     * {@code message_start} reports 1 output token), so the output is the larger of the reported
+     * count and an estimate from the text relayed so far.
+     */
+    private Outcome cutShortOutcome(Exchange exchange, int status, UsageReader reader) {
+        Outcome outcome = outcome(exchange, status, reader, exchange.route().simulated());
+        if (outcome.failed() || outcome.estimated()) {
+            return outcome;
+        }
+        TokenUsage reported = outcome.usage().tokens();
+        long relayed = TokenCounter.countText(outcome.model(), reader.outputText());
+        if (relayed <= reported.output()) {
+            return outcome;
+        }
+        TokenUsage raised = new TokenUsage(reported.inputUncached(), reported.cacheRead(),
+                reported.cacheWrite(), relayed, reported.reasoning(), -1);
+        return new Outcome(status, outcome.usage().withTokens(raised), true, outcome.model(),
+                outcome.responseId(), outcome.simulated());
     }
 
     private Outcome outcome(Exchange exchange, int status, UsageReader reader, boolean simulated) {

@@ -55,9 +55,9 @@ final class Headers {
                 if (name.equals(Metadata.HEADER)) {
                     Metadata.addJson(pairs, value, Metadata.HEADER);
                 } else if (name.startsWith(Metadata.HEADER_PREFIX)) {
-                    // Header names arrive lowercased, so keys from headers are lowercase.
-                    Metadata.put(pairs, header.getKey().substring(Metadata.HEADER_PREFIX.length()),
-                            value);
+                    // Header names are case-insensitive and HTTP/1.1 clients keep their own
+                    // case, so keys from headers are lowercased to store one key per name.
+                    Metadata.put(pairs, name.substring(Metadata.HEADER_PREFIX.length()), value);
                 }
             }
         }

@@ -6,6 +6,7 @@ import dev.tollgate.billing.TokenUsage;
 import dev.tollgate.billing.Usage;
 import dev.tollgate.core.ApiError;
 import dev.tollgate.core.Caller;
+import dev.tollgate.core.Ids;
 import dev.tollgate.customers.Customer;
 import dev.tollgate.customers.Customers;
 import dev.tollgate.money.Money;
@@ -26,11 +27,13 @@ import org.jdbi.v3.core.Jdbi;
 public final class ManualUsage {
     private final Jdbi jdbi;
     private final Settlement settlement;
+    private final Ids ids;
     private final Clock clock;
 
-    public ManualUsage(Jdbi jdbi, Settlement settlement, Clock clock) {
+    public ManualUsage(Jdbi jdbi, Settlement settlement, Ids ids, Clock clock) {
         this.jdbi = jdbi;
         this.settlement = settlement;
+        this.ids = ids;
         this.clock = clock;
     }
 
@@ -80,11 +83,14 @@ public final class ManualUsage {
                     Optional.of(customer.id()), Optional.of(subscription), Optional.of(meter),
                     true, Money.ZERO);
         });
-        Settlement.Request request = new Settlement.Request("external", "unmanaged",
+        // The caller's request_id is unique only per merchant and environment, and in no time
+        // order, so the record gets its own req_ id for storage and list order.
+        String recordId = ids.next("req", caller.environment());
+        Settlement.Request request = new Settlement.Request(recordId, "external", "unmanaged",
                 "POST /v1/requests", usage.metadata(), clock.instant(), usage.fingerprint());
         RequestRecord record = settlement.settle(context, request,
                 new Outcome(200, usage.usage(), false, null, null, false));
-        return new Result(sameOrConflict(record, usage), record.createdAt().equals(request.createdAt()));
+        return new Result(sameOrConflict(record, usage), record.id().equals(recordId));
     }
 
     private static RequestRecord sameOrConflict(RequestRecord record, Report usage) {

@@ -13,9 +13,9 @@ import java.util.regex.Pattern;
 
 /**
  * Request metadata: string pairs from the {@code x-lava-metadata} header (a JSON object), the
- * {@code metadata} query parameter (the same), and {@code X-Lava-Metadata-<Key>} headers. At
- * most 100 pairs; keys are 1 to 255 ASCII letters, digits and underscores; values are 1 to 255
- * characters.
+ * {@code metadata} query parameter (the same), and {@code X-Lava-Metadata-<Key>} headers, whose
+ * keys are stored in lower case. At most 100 pairs; keys are 1 to 255 ASCII letters, digits and
+ * underscores; values are 1 to 255 characters.
  */
 public final class Metadata {
     public static final int MAX_PAIRS = 100;

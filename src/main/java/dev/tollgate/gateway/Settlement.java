@@ -52,9 +52,14 @@ public final class Settlement {
         this.topUps = topUps;
     }
 
-    /** The request as the gateway saw it, for its record. */
-    public record Request(String provider, String providerKeyType, String endpoint,
-            Map<String, String> metadata, java.time.Instant createdAt, String fingerprint) {
+    /**
+     * The request as the gateway saw it, for its record. {@code recordId} is the record's own
+     * {@code req_} id, which orders lists and pages. It equals the billing context's request id
+     * for gateway traffic, but not for usage recorded under a caller's {@code request_id}.
+     */
+    public record Request(String recordId, String provider, String providerKeyType,
+            String endpoint, Map<String, String> metadata, java.time.Instant createdAt,
+            String fingerprint) {
     }
 
     /** Writes the record and the charge and returns the record once committed. */
@@ -125,7 +130,7 @@ public final class Settlement {
     private RequestRecord record(BillingContext context, Request request, Outcome outcome,
             ProviderCost cost, Optional<Charge> charge) {
         Usage usage = outcome.usage();
-        return new RequestRecord(context.requestId(), context.requestId(),
+        return new RequestRecord(request.recordId(), context.requestId(),
                 outcome.failed() ? "error" : "completed",
                 context.customerId().orElse(null),
                 context.meter().map(Meter::id).orElse(null),

@@ -41,22 +41,28 @@ public final class FakeProvider implements AutoCloseable {
 
     /**
      * A canned answer. For a stream, {@code events} are written one at a time with a flush;
-     * when {@code gate} is set, the events after the first wait for it to open.
+     * when {@code gate} is set, the events after the first {@code eventsBeforeGate} wait for it
+     * to open.
      */
     public record Reply(int status, String contentType, byte[] body, List<byte[]> events,
-            CountDownLatch gate) {
+            CountDownLatch gate, int eventsBeforeGate) {
         public static Reply json(int status, String json) {
             return new Reply(status, "application/json", json.getBytes(StandardCharsets.UTF_8),
-                    null, null);
+                    null, null, 0);
         }
 
         public static Reply stream(List<String> events) {
             return new Reply(200, "text/event-stream", null,
-                    events.stream().map(e -> e.getBytes(StandardCharsets.UTF_8)).toList(), null);
+                    events.stream().map(e -> e.getBytes(StandardCharsets.UTF_8)).toList(), null, 0);
         }
 
         public Reply gatedAfterFirst(CountDownLatch gate) {
-            return new Reply(status, contentType, body, events, gate);
+            return gatedAfter(1, gate);
+        }
+
+        /** Sends the first {@code count} events, then waits for {@code gate} to send the rest. */
+        public Reply gatedAfter(int count, CountDownLatch gate) {
+            return new Reply(status, contentType, body, events, gate, count);
         }
     }
 
@@ -133,7 +139,7 @@ public final class FakeProvider implements AutoCloseable {
         exchange.sendResponseHeaders(reply.status(), 0);
         try (OutputStream out = exchange.getResponseBody()) {
             for (int i = 0; i < reply.events().size(); i++) {
-                if (i == 1 && reply.gate() != null) {
+                if (i == reply.eventsBeforeGate() && reply.gate() != null) {
                     awaitGate(reply.gate());
                 }
                 out.write(reply.events().get(i));

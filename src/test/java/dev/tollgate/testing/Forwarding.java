@@ -9,12 +9,27 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 
 /** Requests to a test server's forward endpoint. */
 public final class Forwarding {
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
     private Forwarding() {
+    }
+
+    /**
+     * Starts a request to {@code pathAndQuery} of the server, taken as written, such as
+     * {@code /v1/forward?u=https://api.openai.com/v1/chat/completions}, with no credential.
+     */
+    public static HttpRequest.Builder to(TestServer server, String pathAndQuery) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + pathAndQuery))
+                .header("Content-Type", "application/json");
+    }
+
+    /** Encodes a forward token from its JSON, as {@code lava.generateForwardToken()} does. */
+    public static String token(String json) {
+        return Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8));
     }
 
     public static HttpRequest request(TestServer server, String credential, String upstreamUrl,

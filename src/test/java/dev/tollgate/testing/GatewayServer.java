@@ -57,6 +57,12 @@ public final class GatewayServer implements AutoCloseable {
      * card through a checkout session.
      */
     public Subscriber subscriber(String meterJson, String price, String credit, String phone) {
+        return subscribe(server, meterJson, price, credit, phone);
+    }
+
+    /** Sets up a {@link Subscriber} on any test server, as {@link #subscriber} does. */
+    public static Subscriber subscribe(TestServer server, String meterJson, String price,
+            String credit, String phone) {
         String key = TestServer.SANDBOX_KEY;
         JsonNode meter = ok(server.post(key, "/v1/meters", meterJson)).json();
         String planBody = "{\"name\":\"Plan " + phone + "\",\"period_amount\":\"" + price

@@ -5,23 +5,32 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** A UTC clock that stays fixed until a test moves it forward. Thread-safe. */
+/**
+ * A UTC clock that does not move until a test moves it, so that expiry, cycles and record times
+ * are exact. Thread-safe.
+ */
 public final class MutableClock extends Clock {
-    private volatile Instant now;
+    private final AtomicReference<Instant> now;
 
     public MutableClock(Instant start) {
-        this.now = start;
+        this.now = new AtomicReference<>(start);
     }
 
-    /** Moves the clock forward by {@code amount}. */
-    public synchronized void advance(Duration amount) {
-        now = now.plus(amount);
+    /** Moves the clock forward by {@code step}. */
+    public void advance(Duration step) {
+        now.updateAndGet(instant -> instant.plus(step));
+    }
+
+    /** Sets the time, earlier or later than now. */
+    public void set(Instant instant) {
+        now.set(instant);
     }
 
     @Override
     public Instant instant() {
-        return now;
+        return now.get();
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.app.Config;
 import dev.tollgate.app.Server;
+import dev.tollgate.billing.ledger.LedgerCheck;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -15,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A Tollgate server started in this JVM on a free port over a fresh {@link TestDatabase}, with
@@ -79,6 +81,14 @@ public final class TestServer implements AutoCloseable {
 
     public Server server() {
         return server;
+    }
+
+    /**
+     * Returns the first customer whose cached credit balance differs from the sum of its ledger
+     * entries or open holds, or empty when every balance reconciles.
+     */
+    public Optional<String> ledgerMismatch() {
+        return server.database().jdbi().withHandle(LedgerCheck::firstMismatch);
     }
 
     public int port() {

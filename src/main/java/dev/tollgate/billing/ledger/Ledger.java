@@ -120,15 +120,20 @@ public final class Ledger {
 
     /** Releases the request's hold, if it still has one. */
     public void release(Handle handle, Account account, String requestId) {
-        Optional<Long> held = handle.createQuery("SELECT amount FROM credit_holds WHERE request_id = :r")
+        // Matching the customer too keeps a merchant's own request_id for recorded usage from
+        // releasing another customer's hold that happens to share the id.
+        Optional<Long> held = handle.createQuery("SELECT amount FROM credit_holds"
+                        + " WHERE request_id = :r AND customer_id = :c")
                 .bind("r", requestId)
+                .bind("c", account.customerId())
                 .mapTo(Long.class)
                 .findOne();
         if (held.isEmpty()) {
             return;
         }
-        handle.createUpdate("DELETE FROM credit_holds WHERE request_id = :r")
+        handle.createUpdate("DELETE FROM credit_holds WHERE request_id = :r AND customer_id = :c")
                 .bind("r", requestId)
+                .bind("c", account.customerId())
                 .execute();
         append(handle, account, Bucket.HOLD, EntryKind.RELEASE, new Money(-held.get()), requestId);
     }
