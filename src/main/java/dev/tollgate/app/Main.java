@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
 /** The {@code tollgate} command line. */
 @Command(name = "tollgate", mixinStandardHelpOptions = true, version = "Tollgate 0.1.0",
         description = "Usage-based billing with a metering AI gateway.",
-        subcommands = {Main.Serve.class, Main.MerchantCommand.class, Main.LedgerCommand.class})
+        subcommands = {Main.Serve.class, Main.MerchantCommand.class, Main.LedgerCommand.class,
+                McpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
