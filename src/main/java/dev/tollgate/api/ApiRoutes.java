@@ -1,6 +1,8 @@
 package dev.tollgate.api;
 
+import dev.tollgate.accounts.LoginCodes;
 import dev.tollgate.accounts.SecretKeys;
+import dev.tollgate.core.Ids;
 import dev.tollgate.billing.Meters;
 import dev.tollgate.billing.PriceCatalogue;
 import dev.tollgate.core.ApiError;
@@ -55,6 +57,9 @@ public final class ApiRoutes {
         new PlanRoutes(services.plans(), services.creditBundles(), endpoints).register(routing);
         new CustomerRoutes(services.customers(), endpoints).register(routing);
         new SecretKeyRoutes(services.secretKeys(), endpoints).register(routing);
+        new LoginRoutes(services.secretKeys(), new LoginCodes(services.jdbi(),
+                new Ids(services.clock()), services.clock(), services.secretKeys()))
+                .register(routing);
         new SubscriptionRoutes(services.jdbi(), services.subscriptions(), services.renewals(),
                 endpoints).register(routing);
         new CheckoutRoutes(services.checkoutSessions(), endpoints, services.publicUrl())

@@ -3,6 +3,10 @@ package dev.tollgate.app;
 import dev.tollgate.accounts.Merchants;
 import dev.tollgate.accounts.SecretKeys;
 import dev.tollgate.billing.ledger.LedgerCheck;
+import dev.tollgate.cli.LoginCommand;
+import dev.tollgate.cli.MeterCommands;
+import dev.tollgate.cli.PlanCommands;
+import dev.tollgate.cli.ReadCommands;
 import dev.tollgate.core.Ids;
 import dev.tollgate.storage.Database;
 import java.nio.file.Path;
@@ -17,19 +21,29 @@ import picocli.CommandLine.Parameters;
 /** The {@code tollgate} command line. */
 @Command(name = "tollgate", mixinStandardHelpOptions = true, version = "Tollgate 0.1.0",
         description = "Usage-based billing with a metering AI gateway.",
-        subcommands = {Main.Serve.class, Main.MerchantCommand.class, Main.LedgerCommand.class})
+        subcommands = {Main.Serve.class, Main.MerchantCommand.class, Main.LedgerCommand.class,
+                McpCommand.class, LoginCommand.class, MeterCommands.class, PlanCommands.class,
+                ReadCommands.Customers.class, ReadCommands.Usage.class,
+                ReadCommands.Requests.class})
 public final class Main {
 
     public static void main(String[] args) {
-        int exitCode = new CommandLine(new Main())
-                .setExecutionExceptionHandler((error, commandLine, parseResult) -> {
-                    commandLine.getErr().println("tollgate: " + error.getMessage());
-                    return 1;
-                })
-                .execute(args);
+        int exitCode = commandLine().execute(args);
         if (exitCode != 0) {
             System.exit(exitCode);
         }
+    }
+
+    /**
+     * Returns the command line: exit code 0 on success, 1 when a command fails (such as an API
+     * error, whose message is printed), 2 for invalid usage.
+     */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main())
+                .setExecutionExceptionHandler((error, commandLine, parseResult) -> {
+                    commandLine.getErr().println("tollgate: " + error.getMessage());
+                    return 1;
+                });
     }
 
     /** Options shared by every command that opens the database, mixed into each. */
