@@ -73,6 +73,11 @@ final class Call {
 
     /** Reads the request body as a JSON object, at most {@link #MAX_BODY_BYTES} long. */
     JsonBody body() {
+        return readBody(request);
+    }
+
+    /** Reads a request body as a JSON object, at most {@link #MAX_BODY_BYTES} long. */
+    static JsonBody readBody(ServerRequest request) {
         try (InputStream in = request.content().inputStream()) {
             byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
             if (bytes.length > MAX_BODY_BYTES) {

@@ -51,6 +51,11 @@ final class Endpoints {
         return (request, response) -> respond(request, response, handler::get);
     }
 
+    /** Wraps a handler that needs no credentials but reads the request. */
+    static Handler unauthenticated(java.util.function.Function<ServerRequest, Reply> handler) {
+        return (request, response) -> respond(request, response, () -> handler.apply(request));
+    }
+
     private static String bearerToken(ServerRequest request) {
         Optional<String> header = request.headers().first(HeaderNames.AUTHORIZATION);
         if (header.isEmpty()) {
