@@ -32,10 +32,16 @@ public final class Checkouts {
         return plan.at("/plan_id");
     }
 
-    /** Creates a subscription session for {@code planId}. */
+    /** Creates a subscription session for {@code planId}, opened from {@link #ORIGIN}. */
     public static Session subscription(TestServer server, String key, String planId) {
+        return subscription(server, key, planId, ORIGIN + "/pricing");
+    }
+
+    /** Creates a subscription session for {@code planId}, opened from {@code originUrl}. */
+    public static Session subscription(TestServer server, String key, String planId,
+            String originUrl) {
         return create(server, key, "{\"checkout_mode\":\"subscription\",\"origin_url\":\""
-                + ORIGIN + "/pricing\",\"plan_id\":\"" + planId + "\"}");
+                + originUrl + "\",\"plan_id\":\"" + planId + "\"}");
     }
 
     /** Creates a credit bundle session for an existing customer. */
