@@ -1,6 +1,6 @@
 // A merchant site for the embedded checkout. The backend creates checkout sessions with the
-// official Lava Node SDK pointed at Tollgate; the page opens them with Tollgate's browser SDK,
-// loaded from the Tollgate server at /js/checkout.js.
+// official Lava Node SDK pointed at Tollgate. The page opens them with Tollgate's browser SDK,
+// which it loads from the Tollgate server at /js/checkout.js.
 //
 //   TOLLGATE_URL=http://127.0.0.1:8080/ TOLLGATE_SECRET_KEY=aks_test_... \
 //   DEMO_PLAN_ID=pln_test_... node server.mjs

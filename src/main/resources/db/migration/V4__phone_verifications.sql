@@ -1,4 +1,4 @@
--- One-time codes that prove a checkout customer holds a phone number. One row per checkout
+-- One-time codes that prove a checkout customer controls a phone number. One row per checkout
 -- session: sending a new code replaces the previous one. Codes are stored as SHA-256 hashes.
 CREATE TABLE phone_verifications (
     session_id ${text} PRIMARY KEY REFERENCES checkout_sessions (id),

@@ -14,7 +14,7 @@ import java.util.Optional;
 /**
  * The hosted checkout page at {@code /embed/checkout/{secret}}, its JSON steps under that path,
  * its script and style sheet, and the browser SDK at {@code /js/checkout.js}. These routes take
- * no API key: the session secret in the path is the credential.
+ * no API key, because the session secret in the path is the credential.
  */
 final class EmbedRoutes {
     private final EmbeddedCheckout checkout;
@@ -79,7 +79,7 @@ final class EmbedRoutes {
     private Reply pay(ServerRequest request) {
         String card = Call.readBody(request).requiredText("card_number", 40);
         EmbeddedCheckout.Completed completed = checkout.pay(secret(request), card);
-        // The Lava protocol calls the customer a connection; both ids name the same customer.
+        // The Lava protocol calls the customer a connection, so both ids name the same customer.
         return Reply.ok(Map.of("checkout_session_id", completed.checkoutSessionId(),
                 "connection_id", completed.customerId(),
                 "customer_id", completed.customerId()));

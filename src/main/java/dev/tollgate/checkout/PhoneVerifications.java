@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One-time codes that prove a checkout customer holds a phone number. A code has
+ * One-time codes that prove a checkout customer controls a phone number. A code has
  * {@value #CODE_LENGTH} digits, is stored hashed, is valid for {@link #CODE_LIFETIME} and
  * allows {@value #MAX_FAILED_ATTEMPTS} wrong entries. A session may send
  * {@value #MAX_SENDS_PER_SESSION} codes, at least {@link #RESEND_INTERVAL} apart, and one
@@ -43,7 +43,7 @@ public final class PhoneVerifications {
     private final Optional<SmsSender> liveSender;
     private final PhoneSendLimiter numberLimiter;
 
-    /** @param liveSender the sender for live sessions; without one, live sends fail with 503 */
+    /** @param liveSender the sender for live sessions. Without one, live sends fail with 503. */
     public PhoneVerifications(Jdbi jdbi, Clock clock, Optional<SmsSender> liveSender) {
         this.jdbi = jdbi;
         this.clock = clock;

@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that stands still until a test moves it forward. Thread-safe. */
+/** A clock that does not move until a test advances it. Thread-safe. */
 public final class MutableClock extends Clock {
     private volatile Instant now;
 
