@@ -31,7 +31,7 @@ public final class EmbeddedCheckout {
 
     /**
      * @param missingLiveSettings the names of unset environment variables that live checkout
-     *     needs; when any is missing, live sessions are rejected with 503 naming them
+     *     needs. While any is missing, live sessions are rejected with 503 naming them.
      */
     public EmbeddedCheckout(Jdbi jdbi, CheckoutSessions sessions,
             PhoneVerifications verifications, List<String> missingLiveSettings) {
@@ -41,7 +41,7 @@ public final class EmbeddedCheckout {
         this.missingLiveSettings = List.copyOf(missingLiveSettings);
     }
 
-    /** What the page shows: the item, its price, and the phone on file when there is one. */
+    /** The page's content: the item, its price, and the phone on file when there is one. */
     public record Summary(OpenedSession opened, String itemName, Money amount,
             Optional<String> billingInterval, Money creditAmount, Optional<String> phoneOnFile) {
         public CheckoutSession session() {
@@ -68,7 +68,7 @@ public final class EmbeddedCheckout {
 
     /**
      * Sends a one-time code. {@code phoneText} may be absent when the session's customer has a
-     * phone on file, which is then used; a different number is rejected.
+     * phone on file, because that number is then used. A different number is rejected.
      *
      * @return the earliest time another code may be sent
      * @throws ApiError 400 for an invalid or mismatched number, and as {@link #open} and
@@ -136,7 +136,7 @@ public final class EmbeddedCheckout {
 
     /**
      * Returns the origin ({@code scheme://host[:port]}) of the session's {@code origin_url},
-     * whether or not the session is still open; empty for an unknown secret.
+     * whether or not the session is still open. It is empty for an unknown secret.
      */
     public Optional<String> frameOrigin(String secret) {
         if (secret == null || !secret.matches("css_[0-9a-f]{48}")) {
@@ -163,11 +163,19 @@ public final class EmbeddedCheckout {
      * @throws ApiError 503 naming the unset settings when a live caller lacks them
      */
     public void checkLiveConfigured(Caller owner) {
-        if (owner.environment() == Environment.LIVE && !missingLiveSettings.isEmpty()) {
+        if (owner.environment() != Environment.LIVE) {
+            return;
+        }
+        if (!missingLiveSettings.isEmpty()) {
             throw ApiError.notConfigured("live_checkout_not_configured", "Live checkout is not"
                     + " configured on this server: set " + String.join(", ", missingLiveSettings)
                     + ".");
         }
+        // TODO: collect live cards with Stripe.js on the page and save them with
+        // StripeCardProcessor.saveCard. The page's own card field takes sandbox test cards only.
+        throw ApiError.notConfigured("live_checkout_unavailable", "Live checkout is not available"
+                + " in this version: the page takes card numbers only in sandbox. Use a sandbox"
+                + " key (aks_test_...).");
     }
 
     private static Summary summarize(Handle handle, OpenedSession opened) {
