@@ -8,6 +8,7 @@ import dev.tollgate.billing.PriceCatalogue;
 import dev.tollgate.core.ApiError;
 import dev.tollgate.customers.Customers;
 import dev.tollgate.checkout.CheckoutSessions;
+import dev.tollgate.checkout.EmbeddedCheckout;
 import dev.tollgate.gateway.Forwarder;
 import dev.tollgate.gateway.ManualUsage;
 import dev.tollgate.gateway.RequestRecords;
@@ -32,7 +33,8 @@ public final class ApiRoutes {
     public record Services(SecretKeys secretKeys, Meters meters, Plans plans,
             CreditBundles creditBundles, Customers customers, Subscriptions subscriptions,
             Renewals renewals,
-            CheckoutSessions checkoutSessions, Forwarder forwarder, RequestRecords requestRecords,
+            CheckoutSessions checkoutSessions, EmbeddedCheckout embeddedCheckout,
+            Forwarder forwarder, RequestRecords requestRecords,
             ManualUsage manualUsage, PriceCatalogue prices, Jdbi jdbi, Clock clock,
             Optional<String> publicUrl, WebhookService webhooks) {
     }
@@ -62,8 +64,9 @@ public final class ApiRoutes {
                 .register(routing);
         new SubscriptionRoutes(services.jdbi(), services.subscriptions(), services.renewals(),
                 endpoints).register(routing);
-        new CheckoutRoutes(services.checkoutSessions(), endpoints, services.publicUrl())
-                .register(routing);
+        new CheckoutRoutes(services.checkoutSessions(), services.embeddedCheckout(), endpoints,
+                services.publicUrl()).register(routing);
+        new EmbedRoutes(services.embeddedCheckout()).register(routing);
         new ForwardRoutes(services.forwarder()).register(routing);
         new RequestRoutes(services.requestRecords(), services.manualUsage(), endpoints)
                 .register(routing);

@@ -2,6 +2,7 @@ package dev.tollgate.api;
 
 import dev.tollgate.checkout.CheckoutSession;
 import dev.tollgate.checkout.CheckoutSessions;
+import dev.tollgate.checkout.EmbeddedCheckout;
 import dev.tollgate.core.ApiError;
 import dev.tollgate.customers.PhoneNumbers;
 import dev.tollgate.storage.Timestamps;
@@ -13,11 +14,14 @@ import java.util.Optional;
 /** {@code POST /v1/checkout_sessions} and the sandbox helper that completes a session. */
 final class CheckoutRoutes {
     private final CheckoutSessions sessions;
+    private final EmbeddedCheckout embeddedCheckout;
     private final Endpoints endpoints;
     private final Optional<String> publicUrl;
 
-    CheckoutRoutes(CheckoutSessions sessions, Endpoints endpoints, Optional<String> publicUrl) {
+    CheckoutRoutes(CheckoutSessions sessions, EmbeddedCheckout embeddedCheckout,
+            Endpoints endpoints, Optional<String> publicUrl) {
         this.sessions = sessions;
+        this.embeddedCheckout = embeddedCheckout;
         this.endpoints = endpoints;
         this.publicUrl = publicUrl;
     }
@@ -29,6 +33,7 @@ final class CheckoutRoutes {
     }
 
     private Reply create(Call call) {
+        embeddedCheckout.checkLiveConfigured(call.caller());
         JsonBody body = call.body();
         String mode = body.requiredText("checkout_mode", 32);
         if (!mode.equals("subscription") && !mode.equals("credit_bundle")) {

@@ -79,11 +79,16 @@ final class Endpoints {
             reply = new Reply(e.status(), errorBody(e));
         } catch (RuntimeException e) {
             LOG.error("Request failed method={} path={}", request.prologue().method().text(),
-                    request.path().path(), e);
+                    redactSecrets(request.path().path()), e);
             reply = new Reply(500, errorBody("api_error", "internal_error", null,
                     "The server failed to handle this request. It was logged; retry later."));
         }
         send(response, reply);
+    }
+
+    /** Hides checkout session secrets, which the checkout page's paths contain. */
+    static String redactSecrets(String path) {
+        return path.replaceAll("css_[0-9A-Za-z]+", "css_(redacted)");
     }
 
     static void send(ServerResponse response, Reply reply) {

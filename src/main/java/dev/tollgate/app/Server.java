@@ -7,6 +7,8 @@ import dev.tollgate.billing.Meters;
 import dev.tollgate.billing.PriceCatalogue;
 import dev.tollgate.billing.ledger.Ledger;
 import dev.tollgate.checkout.CheckoutSessions;
+import dev.tollgate.checkout.EmbeddedCheckout;
+import dev.tollgate.checkout.PhoneVerifications;
 import dev.tollgate.payments.SandboxCardProcessor;
 import dev.tollgate.core.Ids;
 import dev.tollgate.customers.Customers;
@@ -110,6 +112,9 @@ public final class Server implements AutoCloseable {
                     new UpstreamPolicy(UpstreamPolicy.parseOverrides(
                             config.upstreamOverrides().orElse(null))),
                     ProviderKeys.from(config.environment()), new Simulator(clock), ids, clock);
+            CheckoutSessions checkoutSessions = new CheckoutSessions(database.jdbi(), ids, clock,
+                    customers, subscriptions, ledger, sandboxPayments,
+                    LiveCheckoutSettings.paymentProcessor(config.environment()));
             ApiRoutes.Services services = new ApiRoutes.Services(
                     secretKeys,
                     new Meters(database.jdbi(), ids, clock),
@@ -118,8 +123,11 @@ public final class Server implements AutoCloseable {
                     customers,
                     subscriptions,
                     renewals,
-                    new CheckoutSessions(database.jdbi(), ids, clock, customers, subscriptions,
-                            ledger, sandboxPayments),
+                    checkoutSessions,
+                    new EmbeddedCheckout(database.jdbi(), checkoutSessions,
+                            new PhoneVerifications(database.jdbi(), clock,
+                                    LiveCheckoutSettings.smsSender(config.environment())),
+                            LiveCheckoutSettings.missing(config.environment())),
                     forwarder,
                     new RequestRecords(database.jdbi()),
                     new ManualUsage(database.jdbi(), settlement, ids, clock),

@@ -45,6 +45,8 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class CheckoutSessions {
     public static final Duration LIFETIME = Duration.ofMinutes(60);
+    /** The secret key id of a caller acting through the checkout page, which uses no key. */
+    public static final String CHECKOUT_PAGE_KEY_ID = "checkout_page";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String COLUMNS = "id, checkout_mode, origin_url, plan_id, customer_id,"
@@ -57,9 +59,12 @@ public final class CheckoutSessions {
     private final Subscriptions subscriptions;
     private final Ledger ledger;
     private final PaymentProcessor sandboxPayments;
+    private final Optional<PaymentProcessor> livePayments;
 
+    /** @param livePayments the card processor for live sessions, absent when not configured */
     public CheckoutSessions(Jdbi jdbi, Ids ids, Clock clock, Customers customers,
-            Subscriptions subscriptions, Ledger ledger, PaymentProcessor sandboxPayments) {
+            Subscriptions subscriptions, Ledger ledger, PaymentProcessor sandboxPayments,
+            Optional<PaymentProcessor> livePayments) {
         this.jdbi = jdbi;
         this.ids = ids;
         this.clock = clock;
@@ -67,6 +72,22 @@ public final class CheckoutSessions {
         this.subscriptions = subscriptions;
         this.ledger = ledger;
         this.sandboxPayments = sandboxPayments;
+        this.livePayments = livePayments;
+    }
+
+    /** A session found by its secret, with the merchant and environment that own it. */
+    public record OpenedSession(Caller owner, CheckoutSession session) {
+    }
+
+    /** Returns the session whose secret is {@code secret}; the secret is compared by hash. */
+    public Optional<OpenedSession> findBySecret(String secret) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT merchant_id, environment, "
+                        + COLUMNS + " FROM checkout_sessions WHERE secret_hash = :hash")
+                .bind("hash", hash(secret))
+                .map((rs, ctx) -> new OpenedSession(new Caller(rs.getString("merchant_id"),
+                        Environment.fromCode(rs.getString("environment")), CHECKOUT_PAGE_KEY_ID),
+                        read(rs)))
+                .findOne());
     }
 
     /** A session to create; {@code mode} is {@code subscription} or {@code credit_bundle}. */
@@ -145,14 +166,37 @@ public final class CheckoutSessions {
             throw ApiError.forbidden("sandbox_only", "Test helpers work only with sandbox keys"
                     + " (aks_test_...).");
         }
+        return completeWith(caller, sessionId, phone, cardNumber, sandboxPayments);
+    }
+
+    /**
+     * Completes a session for a customer whose phone number the checkout page verified, charging
+     * the card with the environment's processor.
+     *
+     * @throws ApiError as {@link #completeForTest}, and 503 when live payments are not configured
+     */
+    public CheckoutSession completeVerified(Caller caller, String sessionId, String phone,
+            String cardNumber) {
+        PaymentProcessor processor = caller.environment() == Environment.SANDBOX
+                ? sandboxPayments
+                : livePayments.orElseThrow(() -> ApiError.notConfigured("payments_not_configured",
+                        "Live checkout cannot take payments: set STRIPE_SECRET_KEY on the server."));
+        return completeWith(caller, sessionId, phone, cardNumber, processor);
+    }
+
+    private CheckoutSession completeWith(Caller caller, String sessionId, String phone,
+            String cardNumber, PaymentProcessor processor) {
         CheckoutSession session = jdbi.withHandle(handle -> find(handle, caller, sessionId))
                 .orElseThrow(() -> ApiError.notFound("checkout session", sessionId));
         checkOpen(session);
         Money amount = jdbi.withHandle(handle -> isDowngrade(handle, caller, session, phone)
                 ? Money.ZERO : amountOf(handle, caller, session));
         if (!amount.isZero()) {
-            PaymentProcessor.ChargeResult result = sandboxPayments.charge(
-                    new PaymentProcessor.ChargeRequest(session.id(), cardNumber, amount,
+            // One key per session and card: a retry with the same card returns the first outcome,
+            // and another card after a decline is a new charge.
+            String idempotencyKey = session.id() + ":" + hash(cardNumber).substring(0, 16);
+            PaymentProcessor.ChargeResult result = processor.charge(
+                    new PaymentProcessor.ChargeRequest(idempotencyKey, cardNumber, amount,
                             "Checkout " + session.id()));
             if (!result.succeeded()) {
                 recordFailedPayment(caller, session, amount, result);
@@ -163,7 +207,12 @@ public final class CheckoutSessions {
         return complete(caller, session, phone, amount, null, cardNumber);
     }
 
-    private void checkOpen(CheckoutSession session) {
+    /**
+     * Throws unless the session can still be completed.
+     *
+     * @throws ApiError 409 when it is completed, 410 when it expired
+     */
+    public void checkOpen(CheckoutSession session) {
         if (session.completedAt() != null) {
             throw ApiError.conflict("session_completed", null, "Checkout session '" + session.id()
                     + "' is already completed. Create a new session.");

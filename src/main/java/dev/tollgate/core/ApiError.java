@@ -26,6 +26,11 @@ public final class ApiError extends RuntimeException {
         return new ApiError(400, "invalid_request_error", "invalid_value", param, message);
     }
 
+    /** A value rejected for a reason with its own stable code, such as an expired code: 400. */
+    public static ApiError badRequest(String code, String param, String message) {
+        return new ApiError(400, "invalid_request_error", code, param, message);
+    }
+
     /** A required field that is absent or null: 400. */
     public static ApiError missing(String param) {
         String message = "Missing required field '" + param + "'.";
@@ -59,6 +64,11 @@ public final class ApiError extends RuntimeException {
         return new ApiError(404, "not_found_error", "resource_missing", null, message);
     }
 
+    /** An object that does not exist, described by {@code message}: 404. */
+    public static ApiError notFound(String message) {
+        return new ApiError(404, "not_found_error", "resource_missing", null, message);
+    }
+
     /** A path that has no route: 404. */
     public static ApiError noRoute(String method, String path) {
         String message = "No route for " + method + " " + path + ". Check the path and method.";
@@ -83,6 +93,16 @@ public final class ApiError extends RuntimeException {
     /** An object that no longer accepts this request, such as an expired checkout session: 410. */
     public static ApiError gone(String code, String message) {
         return new ApiError(410, "invalid_request_error", code, null, message);
+    }
+
+    /** Too many attempts or messages in a time window: 429. */
+    public static ApiError rateLimited(String code, String message) {
+        return new ApiError(429, "rate_limit_error", code, null, message);
+    }
+
+    /** A feature the operator has not configured, such as live checkout without SMS: 503. */
+    public static ApiError notConfigured(String code, String message) {
+        return new ApiError(503, "api_error", code, null, message);
     }
 
     /** A failure of the upstream provider, or of reaching it: 502 (or 504 for a timeout). */

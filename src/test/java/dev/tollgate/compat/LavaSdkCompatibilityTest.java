@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.compat.NodeScripts.CommandResult;
 import dev.tollgate.testing.BothDatabases;
+import dev.tollgate.testing.NodeCommands;
 import dev.tollgate.testing.TestServer;
 import java.nio.file.Path;
 import java.time.Duration;
