@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.billing.ledger.LedgerCheck;
 import dev.tollgate.testing.ApiResponse;
 import dev.tollgate.testing.BothDatabases;
+import dev.tollgate.testing.Forwarding;
+import dev.tollgate.testing.GatewayServer;
 import dev.tollgate.testing.TestServer;
+import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -205,6 +208,27 @@ class LifecycleApiTest extends BothDatabases {
 
         assertThat(subscription(setup.customerId()).at("/credits/total_remaining").asText())
                 .isEqualTo("2.0000000000");
+    }
+
+    @Test
+    void topUpAtAdmissionAndAfterCharge() {
+        Setup setup = subscribe("\"period_amount\":\"1.00\",\"included_credit\":\"0.25\","
+                + "\"credit_bundles\":[{\"name\":\"Top\",\"cost\":\"1.00\",\"credit_amount\":"
+                + "\"0.25\"}],\"default_auto_top_up_bundle_index\":0", "0.5");
+
+        // Credit 0.25 does not cover the 0.50 hold, so admission buys the bundle. The charge
+        // then brings the credit to zero, which buys it a second time for the same request.
+        HttpResponse<String> response = Forwarding.post(server, GatewayServer.forwardToken(
+                setup.customerId(), setup.meterSlug()), "https://api.openai.com/v1/chat/completions",
+                "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(total(setup.customerId())).isEqualTo("0.2500000000");
+        int topUps = server.server().database().jdbi().withHandle(h -> h.createQuery(
+                        "SELECT COUNT(*) FROM payments WHERE customer_id = :c AND purpose = 'top_up'"
+                                + " AND status = 'succeeded'")
+                .bind("c", setup.customerId()).mapTo(Integer.class).one());
+        assertThat(topUps).isEqualTo(2);
     }
 
     @Test
