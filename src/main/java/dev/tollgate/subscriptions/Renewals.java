@@ -54,22 +54,56 @@ public final class Renewals {
     /** Renews every subscription due at the server's time; returns how many cycles renewed. */
     public int renewDue() {
         Instant now = clock.instant();
-        List<String[]> due = jdbi.withHandle(handle -> handle.createQuery("""
-                        SELECT id, merchant_id, environment FROM subscriptions
-                        WHERE status = 'active' AND cycle_end_at <= :now
-                          AND (next_attempt_at IS NULL OR next_attempt_at <= :now)
-                        ORDER BY cycle_end_at LIMIT :max""")
-                .bind("now", Timestamps.format(now))
-                .bind("max", MAX_DUE_PER_RUN)
-                .map((rs, ctx) -> new String[] {rs.getString("id"), rs.getString("merchant_id"),
-                        rs.getString("environment")})
-                .list());
         int renewed = 0;
-        for (String[] row : due) {
-            Caller caller = new Caller(row[1], Environment.fromCode(row[2]), null);
-            renewed += catchUp(caller, row[0], now);
+        for (Due due : findDue(now, "", null)) {
+            Caller caller = new Caller(due.merchantId(), due.environment(), null);
+            renewed += renewCustomer(caller, due.customerId(), now);
         }
         return renewed;
+    }
+
+    /**
+     * Renews the caller's sandbox subscriptions that are due at {@code at}, as the scheduler
+     * would at that time, after moving each due customer's test clock forward to {@code at}.
+     * Live subscriptions and other merchants' subscriptions are never selected, so this cannot
+     * renew or move the clock of a real customer.
+     *
+     * @return how many cycles renewed
+     */
+    public int renewDueInSandbox(Caller caller, Instant at) {
+        int renewed = 0;
+        for (Due due : findDue(at, " AND merchant_id = :merchant AND environment = 'sandbox'",
+                caller.merchantId())) {
+            moveTestClockForward(due.customerId(), at);
+            renewed += renewCustomer(new Caller(due.merchantId(), Environment.SANDBOX, null),
+                    due.customerId(), at);
+        }
+        return renewed;
+    }
+
+    private record Due(String customerId, String merchantId, Environment environment) {
+    }
+
+    private List<Due> findDue(Instant now, String ownerCondition, String merchantId) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT customer_id, merchant_id,"
+                        + " environment FROM subscriptions WHERE status = 'active'"
+                        + " AND cycle_end_at <= :now"
+                        + " AND (next_attempt_at IS NULL OR next_attempt_at <= :now)"
+                        + ownerCondition + " ORDER BY cycle_end_at LIMIT :max")
+                .bind("now", Timestamps.format(now))
+                .bind("merchant", merchantId)
+                .bind("max", MAX_DUE_PER_RUN)
+                .map((rs, ctx) -> new Due(rs.getString("customer_id"), rs.getString("merchant_id"),
+                        Environment.fromCode(rs.getString("environment"))))
+                .list());
+    }
+
+    private void moveTestClockForward(String customerId, Instant to) {
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE customers SET test_clock_at = :to"
+                        + " WHERE id = :id AND (test_clock_at IS NULL OR test_clock_at < :to)")
+                .bind("to", Timestamps.format(to))
+                .bind("id", customerId)
+                .execute());
     }
 
     /** Renews the customer's subscription up to {@code now}, as a test clock move does. */
@@ -86,13 +120,6 @@ public final class Renewals {
             renewed++;
         }
         return renewed;
-    }
-
-    private int catchUp(Caller caller, String subscriptionId, Instant now) {
-        String customerId = jdbi.withHandle(h -> Subscriptions.byId(h, caller, subscriptionId))
-                .map(ActiveSubscription::customerId)
-                .orElse(null);
-        return customerId == null ? 0 : renewCustomer(caller, customerId, now);
     }
 
     private static boolean isWaiting(ActiveSubscription subscription, Instant now) {

@@ -10,6 +10,7 @@ import dev.tollgate.testing.Forwarding;
 import dev.tollgate.testing.GatewayServer;
 import dev.tollgate.testing.TestServer;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -229,6 +230,43 @@ class LifecycleApiTest extends BothDatabases {
                                 + " AND status = 'succeeded'")
                 .bind("c", setup.customerId()).mapTo(Integer.class).one());
         assertThat(topUps).isEqualTo(2);
+    }
+
+    @Test
+    void renewalRunSkipsLiveSubscriptions() {
+        Setup setup = subscribe("\"period_amount\":\"25.00\"", "1");
+        String liveCustomer = ok(server.post(TestServer.LIVE_KEY, "/v1/customers",
+                "{\"reference_id\":\"live-renewal-run\"}")).get("customer_id").asText();
+        String liveCycleStart = server.get(TestServer.LIVE_KEY, "/v1/customers/" + liveCustomer
+                + "/subscription").at("/subscription/cycle_start_at");
+        Instant sandboxEnd = Instant.parse(subscription(setup.customerId()).get("cycle_end_at")
+                .asText());
+        // Both the sandbox plan and the live customer's Free plan renew monthly.
+        Instant at = sandboxEnd.plus(Duration.ofDays(40));
+
+        JsonNode run = ok(server.post(KEY, "/v1/test_helpers/renewals/run",
+                "{\"at\":\"" + at + "\"}"));
+
+        assertThat(run.get("renewals").asInt()).isPositive();
+        assertThat(Instant.parse(subscription(setup.customerId()).get("cycle_start_at").asText()))
+                .isAfter(sandboxEnd.minusSeconds(1));
+        assertThat(Instant.parse(subscription(setup.customerId()).get("cycle_end_at").asText()))
+                .isAfter(at);
+        assertThat(server.get(TestServer.LIVE_KEY, "/v1/customers/" + liveCustomer
+                + "/subscription").at("/subscription/cycle_start_at")).isEqualTo(liveCycleStart);
+        String liveClock = server.server().database().jdbi().withHandle(h -> h.createQuery(
+                        "SELECT test_clock_at FROM customers WHERE id = :c")
+                .bind("c", liveCustomer).mapTo(String.class).one());
+        assertThat(liveClock).isNull();
+    }
+
+    @Test
+    void renewalRunNeedsSandboxKey() {
+        ApiResponse response = server.post(TestServer.LIVE_KEY, "/v1/test_helpers/renewals/run",
+                "{\"at\":\"2030-01-01T00:00:00Z\"}");
+
+        assertThat(response.status()).isEqualTo(403);
+        assertThat(response.at("/error/code")).isEqualTo("sandbox_only");
     }
 
     @Test
