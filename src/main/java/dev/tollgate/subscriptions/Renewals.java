@@ -238,6 +238,9 @@ public final class Renewals {
     private void recordFailure(Handle handle, Caller caller, ActiveSubscription subscription,
             Plan plan, PaymentProcessor.ChargeResult result, Instant now) {
         int failures = subscription.renewalFailures() + 1;
+        if (!claimAttempt(handle, subscription, failures, now)) {
+            return;
+        }
         payments.record(handle, caller, subscription.customerId(), "renewal", plan.periodAmount(),
                 result, "renewal:" + subscription.id() + ":" + (subscription.cycleNumber() + 1)
                         + ":failed:" + failures, now);
@@ -249,13 +252,27 @@ public final class Renewals {
                     Subscriptions.freePlan(handle, caller), now);
             return;
         }
-        handle.createUpdate("UPDATE subscriptions SET renewal_failures = :failures,"
-                        + " next_attempt_at = :next WHERE id = :id AND status = 'active'")
-                .bind("failures", failures)
-                .bind("next", Timestamps.format(now.plus(RETRY_DELAYS.get(failures - 1))))
-                .bind("id", subscription.id())
-                .execute();
         LOG.warn("Renewal charge failed subscriptionId={} attempt={} code={}", subscription.id(),
                 failures, result.failureCode());
+    }
+
+    /**
+     * Counts the failed attempt and schedules the next one. Returns false when another node that
+     * failed the same attempt counted it first, so that each attempt gets one payment row.
+     */
+    private static boolean claimAttempt(Handle handle, ActiveSubscription subscription,
+            int failures, Instant now) {
+        Instant next = failures > RETRY_DELAYS.size() ? null
+                : now.plus(RETRY_DELAYS.get(failures - 1));
+        return handle.createUpdate("""
+                        UPDATE subscriptions SET renewal_failures = :failures, next_attempt_at = :next
+                        WHERE id = :id AND status = 'active' AND cycle_end_at = :expected
+                          AND renewal_failures = :previous""")
+                .bind("failures", failures)
+                .bind("next", Timestamps.formatNullable(next))
+                .bind("id", subscription.id())
+                .bind("expected", Timestamps.format(subscription.cycleEnd()))
+                .bind("previous", subscription.renewalFailures())
+                .execute() == 1;
     }
 }
