@@ -27,21 +27,29 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Two server processes on one PostgreSQL schema renew the same subscriptions at the same moment:
- * every cycle must be charged and granted exactly once, and every declined attempt recorded once.
+ * Two server processes on one PostgreSQL schema renew the same subscriptions at the same
+ * moments. Every cycle must be charged and granted exactly once, every declined attempt
+ * recorded once, and every cancellation and downgrade at the cycle end applied once.
  */
 class TwoNodeRenewalTest {
     private static final String KEY = TestServer.SANDBOX_KEY;
-    private static final int PAYING = 20;
+    private static final int RENEWING = 20;
     private static final int DECLINED = 4;
+    private static final int CANCELLING = 3;
+    private static final int DOWNGRADING = 3;
     private static final int ROUNDS = 3;
     private static final int CALLS_PER_NODE = 2;
 
     private final List<TollgateProcess> nodes = new ArrayList<>();
     private final List<ApiClient> apis = new ArrayList<>();
 
+    /** What a subscriber does before the first cycle ends. */
+    private enum Kind {
+        RENEWING, DECLINED, CANCELLING, DOWNGRADING
+    }
+
     /** A subscriber whose first cycle starts at the shared anchor. */
-    private record Subscriber(String customerId, String subscriptionId, boolean declined) {
+    private record Subscriber(Kind kind, String customerId, String subscriptionId) {
     }
 
     @Test
@@ -74,21 +82,28 @@ class TwoNodeRenewalTest {
 
     private void runAndCheck(TestDatabase database) throws Exception {
         Instant anchor = Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
-        List<Subscriber> subscribers = subscribeAll(database, anchor);
-
-        for (int round = 1; round <= ROUNDS; round++) {
-            int renewed = renewConcurrently(anchor.plus(Duration.ofDays(round)));
-            assertThat(renewed).as("cycles renewed in round %d by both nodes", round)
-                    .isEqualTo(PAYING);
-        }
-
+        String dailyPlan = plan("Daily", "3.00", "2.50");
+        String litePlan = plan("Daily lite", "1.00", "1.00");
+        List<Subscriber> subscribers = subscribeAll(anchor, dailyPlan);
         Jdbi jdbi = Jdbi.create(database.jdbcUrl());
         jdbi.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
+        declineSavedCards(jdbi, subscribers);
+        scheduleChanges(subscribers, litePlan);
+
+        for (int round = 1; round <= ROUNDS; round++) {
+            // A cancellation or a downgrade ends the first cycle, and then the lite plans renew.
+            int expected = round == 1 ? RENEWING + CANCELLING + DOWNGRADING
+                    : RENEWING + DOWNGRADING;
+            int renewed = renewConcurrently(anchor.plus(Duration.ofDays(round)));
+            assertThat(renewed).as("cycles renewed in round %d by both nodes", round)
+                    .isEqualTo(expected);
+        }
+
         assertThat(count(jdbi, "SELECT COUNT(*) FROM payments WHERE purpose = 'renewal'"
                 + " AND status = 'succeeded'")).as("succeeded renewal payments")
-                .isEqualTo(PAYING * ROUNDS);
+                .isEqualTo((long) RENEWING * ROUNDS + (long) DOWNGRADING * ROUNDS);
         for (Subscriber subscriber : subscribers) {
-            checkSubscriber(jdbi, subscriber);
+            checkSubscriber(jdbi, subscriber, litePlan);
         }
         TollgateProcess.Result verify = TollgateProcess.run(Map.of("TOLLGATE_DATABASE_URL",
                 database.jdbcUrl()), database.dataDir().resolve("verify"), "ledger", "verify");
@@ -96,38 +111,56 @@ class TwoNodeRenewalTest {
         assertThat(verify.stdout()).startsWith("ledger ok");
     }
 
+    private String plan(String name, String price, String credit) {
+        return ok(api(0).post(KEY, "/v1/plans", "{\"name\":\"" + name + "\",\"period_amount\":\""
+                + price + "\",\"included_credit\":\"" + credit + "\",\"billing_interval\":"
+                + "\"day\"}")).get("plan_id").asText();
+    }
+
     /**
-     * Creates {@link #PAYING} customers with a working card and {@link #DECLINED} whose saved
-     * card is then declined, all on one daily plan bought at {@code anchor} on their test clocks,
-     * so that every cycle ends at the same moment. Requests alternate between the two nodes.
+     * Creates the customers of every kind on the daily plan, bought at {@code anchor} on their
+     * test clocks, so that every first cycle ends at the same moment. Requests alternate between
+     * the two nodes.
      */
-    private List<Subscriber> subscribeAll(TestDatabase database, Instant anchor) {
-        String planId = ok(api(0).post(KEY, "/v1/plans", """
-                {"name": "Daily", "period_amount": "3.00", "included_credit": "2.50",
-                 "billing_interval": "day"}""")).get("plan_id").asText();
+    private List<Subscriber> subscribeAll(Instant anchor, String planId) {
         List<Subscriber> subscribers = new ArrayList<>();
-        for (int i = 0; i < PAYING + DECLINED; i++) {
-            String phone = "+1202555" + String.format("%04d", 2000 + i);
-            String customerId = ok(api(i).post(KEY, "/v1/customers", "{\"reference_id\":\"node-"
-                    + i + "\",\"phone\":\"" + phone + "\"}")).get("customer_id").asText();
-            ok(api(i + 1).post(KEY, "/v1/test_helpers/customers/" + customerId + "/advance_clock",
-                    "{\"to\":\"" + anchor + "\"}"));
-            String sessionId = ok(api(i).post(KEY, "/v1/checkout_sessions", "{\"checkout_mode\":"
-                    + "\"subscription\",\"origin_url\":\"https://shop.example\",\"plan_id\":\""
-                    + planId + "\",\"customer_id\":\"" + customerId + "\"}"))
-                    .get("checkout_session_id").asText();
-            ok(api(i + 1).post(KEY, "/v1/test_helpers/checkout_sessions/" + sessionId
-                    + "/complete", "{\"phone\":\"" + phone + "\",\"card_number\":\""
-                    + SandboxCardProcessor.CARD_SUCCEEDS + "\"}"));
-            JsonNode subscription = ok(api(i).get(KEY, "/v1/customers/" + customerId
-                    + "/subscription")).get("subscription");
-            assertThat(Instant.parse(subscription.get("cycle_end_at").asText()))
-                    .as("cycle end of %s", customerId).isEqualTo(anchor.plus(Duration.ofDays(1)));
-            subscribers.add(new Subscriber(customerId,
-                    subscription.get("subscription_id").asText(), i >= PAYING));
+        int i = 0;
+        for (Kind kind : Kind.values()) {
+            int customers = switch (kind) {
+                case RENEWING -> RENEWING;
+                case DECLINED -> DECLINED;
+                case CANCELLING -> CANCELLING;
+                case DOWNGRADING -> DOWNGRADING;
+            };
+            for (int k = 0; k < customers; k++, i++) {
+                subscribers.add(subscribe(kind, i, anchor, planId));
+            }
         }
-        declineSavedCards(Jdbi.create(database.jdbcUrl()), subscribers);
         return subscribers;
+    }
+
+    private Subscriber subscribe(Kind kind, int i, Instant anchor, String planId) {
+        String phone = "+1202555" + String.format("%04d", 2000 + i);
+        String customerId = ok(api(i).post(KEY, "/v1/customers", "{\"reference_id\":\"node-"
+                + i + "\",\"phone\":\"" + phone + "\"}")).get("customer_id").asText();
+        ok(api(i + 1).post(KEY, "/v1/test_helpers/customers/" + customerId + "/advance_clock",
+                "{\"to\":\"" + anchor + "\"}"));
+        checkout(i, customerId, phone, planId);
+        JsonNode subscription = ok(api(i).get(KEY, "/v1/customers/" + customerId
+                + "/subscription")).get("subscription");
+        assertThat(Instant.parse(subscription.get("cycle_end_at").asText()))
+                .as("cycle end of %s", customerId).isEqualTo(anchor.plus(Duration.ofDays(1)));
+        return new Subscriber(kind, customerId, subscription.get("subscription_id").asText());
+    }
+
+    private void checkout(int i, String customerId, String phone, String planId) {
+        String sessionId = ok(api(i).post(KEY, "/v1/checkout_sessions", "{\"checkout_mode\":"
+                + "\"subscription\",\"origin_url\":\"https://shop.example\",\"plan_id\":\""
+                + planId + "\",\"customer_id\":\"" + customerId + "\"}"))
+                .get("checkout_session_id").asText();
+        ok(api(i + 1).post(KEY, "/v1/test_helpers/checkout_sessions/" + sessionId + "/complete",
+                "{\"phone\":\"" + phone + "\",\"card_number\":\""
+                        + SandboxCardProcessor.CARD_SUCCEEDS + "\"}"));
     }
 
     /**
@@ -136,12 +169,27 @@ class TwoNodeRenewalTest {
      */
     private static void declineSavedCards(Jdbi jdbi, List<Subscriber> subscribers) {
         for (Subscriber subscriber : subscribers) {
-            if (subscriber.declined()) {
+            if (subscriber.kind() == Kind.DECLINED) {
                 jdbi.useHandle(handle -> handle.createUpdate(
                                 "UPDATE customers SET payment_method = :card WHERE id = :id")
                         .bind("card", SandboxCardProcessor.CARD_DECLINED)
                         .bind("id", subscriber.customerId())
                         .execute());
+            }
+        }
+    }
+
+    /** Schedules a cancellation, or a downgrade by a checkout of the cheaper plan. */
+    private void scheduleChanges(List<Subscriber> subscribers, String litePlan) {
+        for (int i = 0; i < subscribers.size(); i++) {
+            Subscriber subscriber = subscribers.get(i);
+            if (subscriber.kind() == Kind.CANCELLING) {
+                ok(api(i).delete(KEY, "/v1/subscriptions/" + subscriber.subscriptionId()));
+            }
+            if (subscriber.kind() == Kind.DOWNGRADING) {
+                String phone = ok(api(i).get(KEY, "/v1/customers/" + subscriber.customerId()))
+                        .at("/contact/phone").asText();
+                checkout(i, subscriber.customerId(), phone, litePlan);
             }
         }
     }
@@ -173,24 +221,70 @@ class TwoNodeRenewalTest {
         }
     }
 
-    private void checkSubscriber(Jdbi jdbi, Subscriber subscriber) {
-        String id = subscriber.subscriptionId();
-        long cycles = subscriber.declined() ? 0 : ROUNDS;
-        // Declined: attempts at 1 and 2 days; the next retry waits until 5 days, after round 3.
-        long failures = subscriber.declined() ? 2 : 0;
-        assertThat(countFor(jdbi, id, "SELECT cycle_number FROM subscriptions WHERE id = :id"))
-                .as("cycle of %s", id).isEqualTo(cycles);
-        assertThat(countFor(jdbi, id, "SELECT COUNT(*) FROM ledger_entries"
+    private void checkSubscriber(Jdbi jdbi, Subscriber subscriber, String litePlan) {
+        String first = subscriber.subscriptionId();
+        String active = activeSubscription(jdbi, subscriber.customerId(), "id");
+        String activePlan = activeSubscription(jdbi, subscriber.customerId(), "plan_id");
+        switch (subscriber.kind()) {
+            case RENEWING -> {
+                assertThat(active).as("active subscription of %s", first).isEqualTo(first);
+                checkCycles(jdbi, first, ROUNDS, ROUNDS);
+                checkFailures(jdbi, first, 0);
+            }
+            case DECLINED -> {
+                // The attempts at days 1 and 2 fail. The next one waits until day 5.
+                assertThat(active).as("active subscription of %s", first).isEqualTo(first);
+                checkCycles(jdbi, first, 0, 0);
+                checkFailures(jdbi, first, 2);
+            }
+            case CANCELLING -> {
+                assertThat(active).as("active subscription after %s", first).isNotEqualTo(first);
+                assertThat(isFreePlan(jdbi, activePlan)).as("plan after %s", first).isTrue();
+                checkCycles(jdbi, first, 0, 0);
+            }
+            case DOWNGRADING -> {
+                assertThat(activePlan).as("plan after %s", first).isEqualTo(litePlan);
+                // The switch at the first cycle end is charged under the old subscription.
+                checkCycles(jdbi, first, 0, 1);
+                checkCycles(jdbi, active, ROUNDS - 1, ROUNDS - 1);
+            }
+        }
+        assertThat(countFor(jdbi, subscriber.customerId(), "SELECT COUNT(*) FROM subscriptions"
+                + " WHERE customer_id = :id AND status = 'active'"))
+                .as("active subscriptions of %s", subscriber.customerId()).isEqualTo(1);
+    }
+
+    /** Checks the cycle reached, one grant per cycle, and the succeeded renewal charges. */
+    private static void checkCycles(Jdbi jdbi, String subscriptionId, long cycle, long charges) {
+        assertThat(countFor(jdbi, subscriptionId, "SELECT cycle_number FROM subscriptions"
+                + " WHERE id = :id")).as("cycle of %s", subscriptionId).isEqualTo(cycle);
+        assertThat(countFor(jdbi, subscriptionId, "SELECT COUNT(*) FROM ledger_entries"
                 + " WHERE subscription_id = :id AND kind = 'grant'"))
-                .as("grants of %s", id).isEqualTo(cycles + 1);
-        assertThat(countFor(jdbi, id, "SELECT COUNT(*) FROM payments WHERE purpose = 'renewal'"
-                + " AND status = 'succeeded' AND idempotency_key LIKE :keys"))
-                .as("succeeded renewal payments of %s", id).isEqualTo(cycles);
-        assertThat(countFor(jdbi, id, "SELECT COUNT(*) FROM payments WHERE purpose = 'renewal'"
-                + " AND status = 'failed' AND idempotency_key LIKE :keys"))
-                .as("failed renewal payments of %s", id).isEqualTo(failures);
-        assertThat(countFor(jdbi, id, "SELECT renewal_failures FROM subscriptions WHERE id = :id"))
-                .as("renewal failures of %s", id).isEqualTo(failures);
+                .as("grants of %s", subscriptionId).isEqualTo(cycle + 1);
+        assertThat(countFor(jdbi, subscriptionId, "SELECT COUNT(*) FROM payments WHERE purpose"
+                + " = 'renewal' AND status = 'succeeded' AND idempotency_key LIKE :keys"))
+                .as("succeeded renewal payments of %s", subscriptionId).isEqualTo(charges);
+    }
+
+    private static void checkFailures(Jdbi jdbi, String subscriptionId, long failures) {
+        assertThat(countFor(jdbi, subscriptionId, "SELECT COUNT(*) FROM payments WHERE purpose"
+                + " = 'renewal' AND status = 'failed' AND idempotency_key LIKE :keys"))
+                .as("failed renewal payments of %s", subscriptionId).isEqualTo(failures);
+        assertThat(countFor(jdbi, subscriptionId, "SELECT renewal_failures FROM subscriptions"
+                + " WHERE id = :id")).as("renewal failures of %s", subscriptionId)
+                .isEqualTo(failures);
+    }
+
+    private static String activeSubscription(Jdbi jdbi, String customerId, String column) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT " + column
+                        + " FROM subscriptions WHERE customer_id = :c AND status = 'active'")
+                .bind("c", customerId)
+                .mapTo(String.class)
+                .one());
+    }
+
+    private static boolean isFreePlan(Jdbi jdbi, String planId) {
+        return countFor(jdbi, planId, "SELECT is_free_default FROM plans WHERE id = :id") == 1;
     }
 
     private static long count(Jdbi jdbi, String sql) {
@@ -198,10 +292,10 @@ class TwoNodeRenewalTest {
     }
 
     /** Runs a count query that may use {@code :id} and {@code :keys}, its renewal payment keys. */
-    private static long countFor(Jdbi jdbi, String subscriptionId, String sql) {
+    private static long countFor(Jdbi jdbi, String id, String sql) {
         return jdbi.withHandle(handle -> handle.createQuery(sql)
-                .bind("id", subscriptionId)
-                .bind("keys", "renewal:" + subscriptionId + ":%")
+                .bind("id", id)
+                .bind("keys", "renewal:" + id + ":%")
                 .mapTo(Long.class)
                 .one());
     }
