@@ -265,7 +265,8 @@ public final class Renewals {
         Instant next = failures > RETRY_DELAYS.size() ? null
                 : now.plus(RETRY_DELAYS.get(failures - 1));
         return handle.createUpdate("""
-                        UPDATE subscriptions SET renewal_failures = :failures, next_attempt_at = :next
+                        UPDATE subscriptions
+                        SET renewal_failures = :failures, next_attempt_at = :next
                         WHERE id = :id AND status = 'active' AND cycle_end_at = :expected
                           AND renewal_failures = :previous""")
                 .bind("failures", failures)

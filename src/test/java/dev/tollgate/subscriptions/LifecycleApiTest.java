@@ -220,14 +220,15 @@ class LifecycleApiTest extends BothDatabases {
         // Credit 0.25 does not cover the 0.50 hold, so admission buys the bundle. The charge
         // then brings the credit to zero, which buys it a second time for the same request.
         HttpResponse<String> response = Forwarding.post(server, GatewayServer.forwardToken(
-                setup.customerId(), setup.meterSlug()), "https://api.openai.com/v1/chat/completions",
-                "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+                        setup.customerId(), setup.meterSlug()),
+                "https://api.openai.com/v1/chat/completions", "{\"model\":\"gpt-4o-mini\","
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(total(setup.customerId())).isEqualTo("0.2500000000");
         int topUps = server.server().database().jdbi().withHandle(h -> h.createQuery(
-                        "SELECT COUNT(*) FROM payments WHERE customer_id = :c AND purpose = 'top_up'"
-                                + " AND status = 'succeeded'")
+                        "SELECT COUNT(*) FROM payments WHERE customer_id = :c"
+                                + " AND purpose = 'top_up' AND status = 'succeeded'")
                 .bind("c", setup.customerId()).mapTo(Integer.class).one());
         assertThat(topUps).isEqualTo(2);
     }

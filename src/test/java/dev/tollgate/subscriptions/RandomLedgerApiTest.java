@@ -138,7 +138,8 @@ class RandomLedgerApiTest extends BothDatabases {
                  "tiers": [{"start": "0", "rate": "0.35"}, {"start": "20", "rate": "0.2"}]}"""));
         JsonNode tokens = ok(server.post(KEY, "/v1/meters", """
                 {"name": "Random tokens", "rate_type": "fixed", "tier_type": "tokens_1m",
-                 "tiers": [{"start": "0", "rate": "137.5"}, {"start": "50000", "rate": "90.125"}]}"""));
+                 "tiers": [{"start": "0", "rate": "137.5"},
+                           {"start": "50000", "rate": "90.125"}]}"""));
         requestsMeter = requests.get("meter_slug").asText();
         tokensMeter = tokens.get("meter_slug").asText();
         String meterIds = "[\"" + requests.get("meter_id").asText() + "\",\""
@@ -152,22 +153,27 @@ class RandomLedgerApiTest extends BothDatabases {
                 .formatted(meterIds)));
         plans.add(plan("""
                 {"name": "Weekly", "period_amount": "5.00", "included_credit": "5.00",
-                 "billing_interval": "week", "rollover_type": "none", "bundle_rollover_type": "full",
+                 "billing_interval": "week", "rollover_type": "none",
+                 "bundle_rollover_type": "full",
                  "meter_ids": %s, "default_auto_top_up_bundle_index": 0,
                  "credit_bundles": [{"name": "Boost", "cost": "2.00", "credit_amount": "2.50"},
                                     {"name": "Big", "cost": "6.00", "credit_amount": "8.00"}]}"""
                 .formatted(meterIds)));
         plans.add(plan("""
                 {"name": "Monthly", "period_amount": "25.00", "included_credit": "12.00",
-                 "billing_interval": "month", "rollover_type": "full", "bundle_rollover_type": "full",
+                 "billing_interval": "month", "rollover_type": "full",
+                 "bundle_rollover_type": "full",
                  "meter_ids": %s,
-                 "credit_bundles": [{"name": "Pack", "cost": "10.00", "credit_amount": "12.345"}]}"""
+                 "credit_bundles": [{"name": "Pack", "cost": "10.00",
+                                     "credit_amount": "12.345"}]}"""
                 .formatted(meterIds)));
         plans.add(plan("""
                 {"name": "Yearly", "period_amount": "200.00", "included_credit": "40.00",
-                 "billing_interval": "year", "rollover_type": "none", "bundle_rollover_type": "none",
+                 "billing_interval": "year", "rollover_type": "none",
+                 "bundle_rollover_type": "none",
                  "meter_ids": %s, "default_auto_top_up_bundle_index": 0,
-                 "credit_bundles": [{"name": "Jumbo", "cost": "20.00", "credit_amount": "25.00"}]}"""
+                 "credit_bundles": [{"name": "Jumbo", "cost": "20.00",
+                                     "credit_amount": "25.00"}]}"""
                 .formatted(meterIds)));
 
         JsonNode free = null;
@@ -269,7 +275,8 @@ class RandomLedgerApiTest extends BothDatabases {
         expectStatus(response, same ? 200 : 409);
         assertThat(usageDebited(usage.requestId())).as("debit of replayed %s; %s",
                 usage.requestId(), context()).isEqualTo(debitedBefore);
-        return "replay " + usage.requestId() + (same ? "" : " changed") + " -> " + response.status();
+        return "replay " + usage.requestId() + (same ? "" : " changed") + " -> "
+                + response.status();
     }
 
     private String forwardRequest() {
@@ -298,7 +305,8 @@ class RandomLedgerApiTest extends BothDatabases {
 
     private String advanceClock() {
         Customer customer = anyCustomer();
-        Instant to = customerNow(customer).plus(CLOCK_STEPS.get(random.nextInt(CLOCK_STEPS.size())));
+        Duration move = CLOCK_STEPS.get(random.nextInt(CLOCK_STEPS.size()));
+        Instant to = customerNow(customer).plus(move);
 
         ApiResponse response = server.post(KEY, "/v1/test_helpers/customers/" + customer.id
                 + "/advance_clock", "{\"to\":\"" + to + "\"}");

@@ -63,8 +63,9 @@ public final class TollgateProcess implements AutoCloseable {
             boolean finished = command.process.waitFor(MAX_START_TIME.toMillis(),
                     TimeUnit.MILLISECONDS);
             if (!finished) {
-                throw new AssertionError("tollgate " + String.join(" ", args) + " did not finish in "
-                        + MAX_START_TIME + "; its output:\n" + command.outputTail());
+                throw new AssertionError("tollgate " + String.join(" ", args)
+                        + " did not finish in " + MAX_START_TIME + "; its output:\n"
+                        + command.outputTail());
             }
             return new Result(command.process.exitValue(), read(command.stdout),
                     read(command.stderr));
