@@ -184,7 +184,7 @@ public final class Renewals {
 
     /** Expires the credit that does not roll over: cycle credit unless full, bundle likewise. */
     private void rollOver(Handle handle, Ledger.Account account, Plan plan) {
-        CreditBalance balance = Ledger.balance(handle, account.customerId());
+        CreditBalance balance = Ledger.lockedBalance(handle, account.customerId());
         if (plan.rollover() == Rollover.NONE && balance.cycle().compareTo(Money.ZERO) > 0) {
             ledger.append(handle, account, Bucket.CYCLE, EntryKind.EXPIRY,
                     Money.ZERO.minus(balance.cycle()), null);

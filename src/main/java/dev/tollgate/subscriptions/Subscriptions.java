@@ -101,7 +101,7 @@ public final class Subscriptions {
                 .bind("at", Timestamps.format(at))
                 .bind("id", old.id())
                 .execute();
-        Money cycleLeft = Ledger.balance(handle, old.customerId()).cycle();
+        Money cycleLeft = Ledger.lockedBalance(handle, old.customerId()).cycle();
         if (!cycleLeft.isZero() && !cycleLeft.isNegative()) {
             ledger.append(handle, account(caller, old.customerId(), old.id()), Bucket.CYCLE,
                     EntryKind.EXPIRY, Money.ZERO.minus(cycleLeft), null);
