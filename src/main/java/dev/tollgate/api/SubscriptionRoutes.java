@@ -52,7 +52,8 @@ final class SubscriptionRoutes {
                         Reply.ok(Collections.singletonMap("subscription",
                                 current(call.caller(), call.pathParam("id"))))))
                 .post("/v1/test_helpers/customers/{id}/advance_clock",
-                        endpoints.authenticated(this::advanceClock));
+                        endpoints.authenticated(this::advanceClock))
+                .post("/v1/test_helpers/renewals/run", endpoints.authenticated(this::runRenewals));
     }
 
     private Reply create(Call call) {
@@ -92,18 +93,8 @@ final class SubscriptionRoutes {
 
     private Reply advanceClock(Call call) {
         Caller caller = call.caller();
-        if (caller.environment() != Environment.SANDBOX) {
-            throw ApiError.forbidden("sandbox_only", "Test clocks work only with sandbox keys"
-                    + " (aks_test_...).");
-        }
-        String text = call.body().requiredText("to", 64);
-        Instant to;
-        try {
-            to = Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            throw ApiError.invalid("to", "Invalid time '" + text + "'. Use an ISO-8601 UTC time"
-                    + " such as 2027-01-01T00:00:00Z.");
-        }
+        requireSandbox(caller);
+        Instant to = requiredTime(call.body(), "to");
         Customer customer = jdbi.withHandle(handle -> Customers.resolve(handle, caller,
                 call.pathParam("id"))).orElseThrow(() -> ApiError.notFound("customer", call.pathParam("id")));
         Instant now = jdbi.withHandle(handle -> subscriptions.customerNow(handle, customer.id()));
@@ -123,6 +114,38 @@ final class SubscriptionRoutes {
         body.put("renewals", renewed);
         body.put("subscription", current(caller, customer.id()));
         return Reply.ok(body);
+    }
+
+    /**
+     * Renews the caller's sandbox subscriptions due at {@code at}, moving their customers' test
+     * clocks forward to it, so that tests can run the renewal scheduler at a chosen time.
+     */
+    private Reply runRenewals(Call call) {
+        Caller caller = call.caller();
+        requireSandbox(caller);
+        Instant at = requiredTime(call.body(), "at");
+        int renewed = renewals.renewDueInSandbox(caller, at);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("at", Timestamps.format(at));
+        body.put("renewals", renewed);
+        return Reply.ok(body);
+    }
+
+    private static void requireSandbox(Caller caller) {
+        if (caller.environment() != Environment.SANDBOX) {
+            throw ApiError.forbidden("sandbox_only", "Test clocks work only with sandbox keys"
+                    + " (aks_test_...).");
+        }
+    }
+
+    private static Instant requiredTime(JsonBody body, String field) {
+        String text = body.requiredText(field, 64);
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw ApiError.invalid(field, "Invalid time '" + text + "'. Use an ISO-8601 UTC time"
+                    + " such as 2027-01-01T00:00:00Z.");
+        }
     }
 
     private SubscriptionView current(Caller caller, String customerRef) {

@@ -55,22 +55,56 @@ public final class Renewals {
     /** Renews every subscription due at the server's time; returns how many cycles renewed. */
     public int renewDue() {
         Instant now = clock.instant();
-        List<String[]> due = jdbi.withHandle(handle -> handle.createQuery("""
-                        SELECT id, merchant_id, environment FROM subscriptions
-                        WHERE status = 'active' AND cycle_end_at <= :now
-                          AND (next_attempt_at IS NULL OR next_attempt_at <= :now)
-                        ORDER BY cycle_end_at LIMIT :max""")
-                .bind("now", Timestamps.format(now))
-                .bind("max", MAX_DUE_PER_RUN)
-                .map((rs, ctx) -> new String[] {rs.getString("id"), rs.getString("merchant_id"),
-                        rs.getString("environment")})
-                .list());
         int renewed = 0;
-        for (String[] row : due) {
-            Caller caller = new Caller(row[1], Environment.fromCode(row[2]), null);
-            renewed += catchUp(caller, row[0], now);
+        for (Due due : findDue(now, "", null)) {
+            Caller caller = new Caller(due.merchantId(), due.environment(), null);
+            renewed += renewCustomer(caller, due.customerId(), now);
         }
         return renewed;
+    }
+
+    /**
+     * Renews the caller's sandbox subscriptions that are due at {@code at}, as the scheduler
+     * would at that time, after moving each due customer's test clock forward to {@code at}.
+     * Live subscriptions and other merchants' subscriptions are never selected, so this cannot
+     * renew or move the clock of a real customer.
+     *
+     * @return how many cycles renewed
+     */
+    public int renewDueInSandbox(Caller caller, Instant at) {
+        int renewed = 0;
+        for (Due due : findDue(at, " AND merchant_id = :merchant AND environment = 'sandbox'",
+                caller.merchantId())) {
+            moveTestClockForward(due.customerId(), at);
+            renewed += renewCustomer(new Caller(due.merchantId(), Environment.SANDBOX, null),
+                    due.customerId(), at);
+        }
+        return renewed;
+    }
+
+    private record Due(String customerId, String merchantId, Environment environment) {
+    }
+
+    private List<Due> findDue(Instant now, String ownerCondition, String merchantId) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT customer_id, merchant_id,"
+                        + " environment FROM subscriptions WHERE status = 'active'"
+                        + " AND cycle_end_at <= :now"
+                        + " AND (next_attempt_at IS NULL OR next_attempt_at <= :now)"
+                        + ownerCondition + " ORDER BY cycle_end_at LIMIT :max")
+                .bind("now", Timestamps.format(now))
+                .bind("merchant", merchantId)
+                .bind("max", MAX_DUE_PER_RUN)
+                .map((rs, ctx) -> new Due(rs.getString("customer_id"), rs.getString("merchant_id"),
+                        Environment.fromCode(rs.getString("environment"))))
+                .list());
+    }
+
+    private void moveTestClockForward(String customerId, Instant to) {
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE customers SET test_clock_at = :to"
+                        + " WHERE id = :id AND (test_clock_at IS NULL OR test_clock_at < :to)")
+                .bind("to", Timestamps.format(to))
+                .bind("id", customerId)
+                .execute());
     }
 
     /** Renews the customer's subscription up to {@code now}, as a test clock move does. */
@@ -87,13 +121,6 @@ public final class Renewals {
             renewed++;
         }
         return renewed;
-    }
-
-    private int catchUp(Caller caller, String subscriptionId, Instant now) {
-        String customerId = jdbi.withHandle(h -> Subscriptions.byId(h, caller, subscriptionId))
-                .map(ActiveSubscription::customerId)
-                .orElse(null);
-        return customerId == null ? 0 : renewCustomer(caller, customerId, now);
     }
 
     private static boolean isWaiting(ActiveSubscription subscription, Instant now) {
@@ -159,7 +186,7 @@ public final class Renewals {
 
     /** Expires the credit that does not roll over: cycle credit unless full, bundle likewise. */
     private void rollOver(Handle handle, Ledger.Account account, Plan plan) {
-        CreditBalance balance = Ledger.balance(handle, account.customerId());
+        CreditBalance balance = Ledger.lockedBalance(handle, account.customerId());
         if (plan.rollover() == Rollover.NONE && balance.cycle().compareTo(Money.ZERO) > 0) {
             ledger.append(handle, account, Bucket.CYCLE, EntryKind.EXPIRY,
                     Money.ZERO.minus(balance.cycle()), null);
@@ -213,6 +240,9 @@ public final class Renewals {
     private void recordFailure(Handle handle, Caller caller, ActiveSubscription subscription,
             Plan plan, PaymentProcessor.ChargeResult result, Instant now) {
         int failures = subscription.renewalFailures() + 1;
+        if (!claimAttempt(handle, subscription, failures, now)) {
+            return;
+        }
         payments.record(handle, caller, subscription.customerId(), "renewal", plan.periodAmount(),
                 result, "renewal:" + subscription.id() + ":" + (subscription.cycleNumber() + 1)
                         + ":failed:" + failures, now);
@@ -226,13 +256,28 @@ public final class Renewals {
                     Subscriptions.freePlan(handle, caller), now);
             return;
         }
-        handle.createUpdate("UPDATE subscriptions SET renewal_failures = :failures,"
-                        + " next_attempt_at = :next WHERE id = :id AND status = 'active'")
-                .bind("failures", failures)
-                .bind("next", Timestamps.format(now.plus(RETRY_DELAYS.get(failures - 1))))
-                .bind("id", subscription.id())
-                .execute();
         LOG.warn("Renewal charge failed subscriptionId={} attempt={} code={}", subscription.id(),
                 failures, result.failureCode());
+    }
+
+    /**
+     * Counts the failed attempt and schedules the next one. Returns false when another node that
+     * failed the same attempt counted it first, so that each attempt gets one payment row.
+     */
+    private static boolean claimAttempt(Handle handle, ActiveSubscription subscription,
+            int failures, Instant now) {
+        Instant next = failures > RETRY_DELAYS.size() ? null
+                : now.plus(RETRY_DELAYS.get(failures - 1));
+        return handle.createUpdate("""
+                        UPDATE subscriptions
+                        SET renewal_failures = :failures, next_attempt_at = :next
+                        WHERE id = :id AND status = 'active' AND cycle_end_at = :expected
+                          AND renewal_failures = :previous""")
+                .bind("failures", failures)
+                .bind("next", Timestamps.formatNullable(next))
+                .bind("id", subscription.id())
+                .bind("expected", Timestamps.format(subscription.cycleEnd()))
+                .bind("previous", subscription.renewalFailures())
+                .execute() == 1;
     }
 }

@@ -104,7 +104,7 @@ public final class Subscriptions {
                 .bind("id", old.id())
                 .execute();
         Events.in(handle).subscriptionCancelled(caller, old.id());
-        Money cycleLeft = Ledger.balance(handle, old.customerId()).cycle();
+        Money cycleLeft = Ledger.lockedBalance(handle, old.customerId()).cycle();
         if (!cycleLeft.isZero() && !cycleLeft.isNegative()) {
             ledger.append(handle, account(caller, old.customerId(), old.id()), Bucket.CYCLE,
                     EntryKind.EXPIRY, Money.ZERO.minus(cycleLeft), null);

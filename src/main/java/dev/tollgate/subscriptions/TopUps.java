@@ -48,7 +48,10 @@ public final class TopUps {
         boolean exhausted = jdbi.withHandle(handle -> Ledger.balance(handle, customerId))
                 .available().compareTo(dev.tollgate.money.Money.ZERO) <= 0;
         if (exhausted) {
-            buy(caller, subscription.get(), requestId);
+            // Admission may already have bought a bundle for this request, under the key that
+            // buy() uses, so this second purchase needs a key of its own.
+            buy(caller, subscription.get(), requestId,
+                    "topup:" + subscription.get().id() + ":" + requestId + ":after_charge");
         }
     }
 
@@ -58,6 +61,11 @@ public final class TopUps {
      * @return whether credit was added
      */
     public boolean buy(Caller caller, ActiveSubscription subscription, String requestId) {
+        return buy(caller, subscription, requestId, "topup:" + subscription.id() + ":" + requestId);
+    }
+
+    private boolean buy(Caller caller, ActiveSubscription subscription, String requestId,
+            String key) {
         if (subscription.autoTopUpBundleId() == null || subscription.topUpFailedAt() != null) {
             return false;
         }
@@ -68,7 +76,6 @@ public final class TopUps {
         if (bundle.isEmpty()) {
             return false;
         }
-        String key = "topup:" + subscription.id() + ":" + requestId;
         PaymentProcessor.ChargeResult result = payments.charge(subscription.customerId(),
                 bundle.get().cost(), key, "Top-up " + bundle.get().name());
         return jdbi.inTransaction(handle -> {

@@ -6,7 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.billing.ledger.LedgerCheck;
 import dev.tollgate.testing.ApiResponse;
 import dev.tollgate.testing.BothDatabases;
+import dev.tollgate.testing.Forwarding;
+import dev.tollgate.testing.GatewayServer;
 import dev.tollgate.testing.TestServer;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -205,6 +209,65 @@ class LifecycleApiTest extends BothDatabases {
 
         assertThat(subscription(setup.customerId()).at("/credits/total_remaining").asText())
                 .isEqualTo("2.0000000000");
+    }
+
+    @Test
+    void topUpAtAdmissionAndAfterCharge() {
+        Setup setup = subscribe("\"period_amount\":\"1.00\",\"included_credit\":\"0.25\","
+                + "\"credit_bundles\":[{\"name\":\"Top\",\"cost\":\"1.00\",\"credit_amount\":"
+                + "\"0.25\"}],\"default_auto_top_up_bundle_index\":0", "0.5");
+
+        // Credit 0.25 does not cover the 0.50 hold, so admission buys the bundle. The charge
+        // then brings the credit to zero, which buys it a second time for the same request.
+        HttpResponse<String> response = Forwarding.post(server, GatewayServer.forwardToken(
+                        setup.customerId(), setup.meterSlug()),
+                "https://api.openai.com/v1/chat/completions", "{\"model\":\"gpt-4o-mini\","
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(total(setup.customerId())).isEqualTo("0.2500000000");
+        int topUps = server.server().database().jdbi().withHandle(h -> h.createQuery(
+                        "SELECT COUNT(*) FROM payments WHERE customer_id = :c"
+                                + " AND purpose = 'top_up' AND status = 'succeeded'")
+                .bind("c", setup.customerId()).mapTo(Integer.class).one());
+        assertThat(topUps).isEqualTo(2);
+    }
+
+    @Test
+    void renewalRunSkipsLiveSubscriptions() {
+        Setup setup = subscribe("\"period_amount\":\"25.00\"", "1");
+        String liveCustomer = ok(server.post(TestServer.LIVE_KEY, "/v1/customers",
+                "{\"reference_id\":\"live-renewal-run\"}")).get("customer_id").asText();
+        String liveCycleStart = server.get(TestServer.LIVE_KEY, "/v1/customers/" + liveCustomer
+                + "/subscription").at("/subscription/cycle_start_at");
+        Instant sandboxEnd = Instant.parse(subscription(setup.customerId()).get("cycle_end_at")
+                .asText());
+        // Both the sandbox plan and the live customer's Free plan renew monthly.
+        Instant at = sandboxEnd.plus(Duration.ofDays(40));
+
+        JsonNode run = ok(server.post(KEY, "/v1/test_helpers/renewals/run",
+                "{\"at\":\"" + at + "\"}"));
+
+        assertThat(run.get("renewals").asInt()).isPositive();
+        assertThat(Instant.parse(subscription(setup.customerId()).get("cycle_start_at").asText()))
+                .isAfter(sandboxEnd.minusSeconds(1));
+        assertThat(Instant.parse(subscription(setup.customerId()).get("cycle_end_at").asText()))
+                .isAfter(at);
+        assertThat(server.get(TestServer.LIVE_KEY, "/v1/customers/" + liveCustomer
+                + "/subscription").at("/subscription/cycle_start_at")).isEqualTo(liveCycleStart);
+        String liveClock = server.server().database().jdbi().withHandle(h -> h.createQuery(
+                        "SELECT test_clock_at FROM customers WHERE id = :c")
+                .bind("c", liveCustomer).mapTo(String.class).one());
+        assertThat(liveClock).isNull();
+    }
+
+    @Test
+    void renewalRunNeedsSandboxKey() {
+        ApiResponse response = server.post(TestServer.LIVE_KEY, "/v1/test_helpers/renewals/run",
+                "{\"at\":\"2030-01-01T00:00:00Z\"}");
+
+        assertThat(response.status()).isEqualTo(403);
+        assertThat(response.at("/error/code")).isEqualTo("sandbox_only");
     }
 
     @Test

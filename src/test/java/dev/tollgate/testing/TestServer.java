@@ -1,18 +1,10 @@
 package dev.tollgate.testing;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.app.Config;
 import dev.tollgate.app.Server;
 import dev.tollgate.billing.ledger.LedgerCheck;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
@@ -25,15 +17,15 @@ import java.util.Optional;
 public final class TestServer implements AutoCloseable {
     public static final String SANDBOX_KEY = "aks_test_" + "S".repeat(40);
     public static final String LIVE_KEY = "aks_live_" + "L".repeat(40);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final TestDatabase database;
     private final Server server;
-    private final HttpClient client = HttpClient.newHttpClient();
+    private final ApiClient api;
 
     private TestServer(TestDatabase database, Server server) {
         this.database = database;
         this.server = server;
+        this.api = new ApiClient(server.port());
     }
 
     public static TestServer start(DatabaseKind kind) {
@@ -101,43 +93,24 @@ public final class TestServer implements AutoCloseable {
     }
 
     public ApiResponse get(String key, String path) {
-        return send(key, "GET", path, null);
+        return api.get(key, path);
     }
 
     public ApiResponse delete(String key, String path) {
-        return send(key, "DELETE", path, null);
+        return api.delete(key, path);
     }
 
     public ApiResponse post(String key, String path, String json) {
-        return send(key, "POST", path, json);
+        return api.post(key, path, json);
     }
 
     public ApiResponse patch(String key, String path, String json) {
-        return send(key, "PATCH", path, json);
+        return api.patch(key, path, json);
     }
 
     /** Sends a request; {@code key} may be null for no Authorization header. */
     public ApiResponse send(String key, String method, String path, String json) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port() + path));
-        if (key != null) {
-            request.header("Authorization", "Bearer " + key);
-        }
-        request.header("Content-Type", "application/json");
-        request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(json));
-        try {
-            HttpResponse<String> response = client.send(request.build(),
-                    HttpResponse.BodyHandlers.ofString());
-            String text = response.body();
-            JsonNode body = text.isEmpty() ? JSON.nullNode() : JSON.readTree(text);
-            return new ApiResponse(response.statusCode(), body, text);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return api.send(key, method, path, json);
     }
 
     @Override

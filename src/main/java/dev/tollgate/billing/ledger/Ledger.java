@@ -65,6 +65,21 @@ public final class Ledger {
     }
 
     /**
+     * Returns the customer's balance and keeps its row locked until the transaction ends, so
+     * that an amount decided from it (what expires, which bucket pays a charge) is still right
+     * when it is written. Without the lock, on PostgreSQL a concurrent charge or expiry could
+     * commit in between and the two would debit the same credit. SQLite write transactions run
+     * one at a time anyway.
+     */
+    public static CreditBalance lockedBalance(Handle handle, String customerId) {
+        handle.createUpdate("UPDATE credit_balances SET updated_at = updated_at"
+                        + " WHERE customer_id = :c")
+                .bind("c", customerId)
+                .execute();
+        return balance(handle, customerId);
+    }
+
+    /**
      * Appends an entry that changes {@code bucket} by {@code amount} (negative to debit) and
      * updates the cached balance.
      */
@@ -146,7 +161,7 @@ public final class Ledger {
         if (charge.isZero()) {
             return;
         }
-        CreditBalance balance = balance(handle, account.customerId());
+        CreditBalance balance = lockedBalance(handle, account.customerId());
         Money fromCycle = min(charge, positive(balance.cycle()));
         Money fromBundle = min(charge.minus(fromCycle), positive(balance.bundle()));
         Money overshoot = charge.minus(fromCycle).minus(fromBundle);
