@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,6 +27,7 @@ class ConcurrentRenewalApiTest extends BothDatabases {
     private static final int CLIENTS = 6;
     private static final int MAX_REQUESTS_PER_CLIENT = 2_000;
     private static final int RENEWALS = 30;
+    private static final int MIN_REQUESTS_PER_CYCLE = 20;
     private static final AtomicInteger PHONES = new AtomicInteger(190);
 
     private record Entry(String kind, long amount) {
@@ -67,15 +69,19 @@ class ConcurrentRenewalApiTest extends BothDatabases {
         String bundleId = plan.at("/credit_bundles/0/credit_bundle_id").asText();
 
         AtomicBoolean renewing = new AtomicBoolean(true);
+        Semaphore recorded = new Semaphore(0);
         List<Future<Integer>> clients = new ArrayList<>();
         try (ExecutorService pool = Executors.newFixedThreadPool(CLIENTS)) {
             for (int client = 0; client < CLIENTS; client++) {
                 String prefix = customerId + "-" + client + "-";
-                clients.add(pool.submit(() -> recordUntil(renewing, prefix, customerId,
+                clients.add(pool.submit(() -> recordUntil(renewing, recorded, prefix, customerId,
                         meter.get("meter_slug").asText())));
             }
             try {
                 for (int cycle = 0; cycle < RENEWALS; cycle++) {
+                    // Let usage run between renewals however fast the machine is.
+                    assertThat(recorded.tryAcquire(MIN_REQUESTS_PER_CYCLE, 30, TimeUnit.SECONDS))
+                            .as("usage recorded before renewal %d", cycle).isTrue();
                     if (buyBundles) {
                         buyBundle(customerId, bundleId);
                     }
@@ -91,18 +97,22 @@ class ConcurrentRenewalApiTest extends BothDatabases {
         return customerId;
     }
 
-    /** Records one-request usage until renewing stops; returns how many were recorded. */
-    private static int recordUntil(AtomicBoolean renewing, String prefix, String customerId,
-            String meterSlug) {
-        int recorded = 0;
-        while (renewing.get() && recorded < MAX_REQUESTS_PER_CLIENT) {
+    /**
+     * Records one-request usage until renewing stops, releasing a permit of {@code recorded}
+     * for each, and returns how many were recorded.
+     */
+    private static int recordUntil(AtomicBoolean renewing, Semaphore recorded, String prefix,
+            String customerId, String meterSlug) {
+        int count = 0;
+        while (renewing.get() && count < MAX_REQUESTS_PER_CLIENT) {
             ApiResponse response = server.post(KEY, "/v1/requests", "{\"request_id\":\"" + prefix
-                    + recorded + "\",\"customer_id\":\"" + customerId + "\",\"meter_slug\":\""
+                    + count + "\",\"customer_id\":\"" + customerId + "\",\"meter_slug\":\""
                     + meterSlug + "\"}");
             assertThat(response.status()).as(response.text()).isEqualTo(201);
-            recorded++;
+            recorded.release();
+            count++;
         }
-        return recorded;
+        return count;
     }
 
     /**
