@@ -58,7 +58,14 @@ public final class Renewals {
         int renewed = 0;
         for (Due due : findDue(now, "", null)) {
             Caller caller = new Caller(due.merchantId(), due.environment(), null);
-            renewed += renewCustomer(caller, due.customerId(), now);
+            try {
+                renewed += renewCustomer(caller, due.customerId(), now);
+            } catch (RuntimeException e) {
+                // One subscription that cannot renew must not hold up the others; the next run
+                // tries it again.
+                LOG.error("Renewal failed customerId={} merchantId={}", due.customerId(),
+                        due.merchantId(), e);
+            }
         }
         return renewed;
     }
