@@ -52,7 +52,7 @@ final class Call {
     PageRequest page() {
         Optional<String> cursor = query("cursor");
         cursor.ifPresent(value -> {
-            if (value.length() > 100 || !value.matches("[A-Za-z0-9_]+")) {
+            if (value.length() > 100 || !dev.tollgate.core.Ids.looksLikeId(value)) {
                 throw ApiError.invalid("cursor", "Invalid cursor '" + value
                         + "'. Pass the next_cursor value of the previous page unchanged.");
             }

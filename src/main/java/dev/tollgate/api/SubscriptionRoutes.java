@@ -27,6 +27,9 @@ import org.jdbi.v3.core.Jdbi;
  * moves a customer's time forward to run its renewals.
  */
 final class SubscriptionRoutes {
+    /** The longest single move of a test clock: ten years, well within the renewal limit. */
+    static final java.time.Duration MAX_CLOCK_STEP = java.time.Duration.ofDays(3653);
+
     private final Jdbi jdbi;
     private final Subscriptions subscriptions;
     private final Renewals renewals;
@@ -98,6 +101,11 @@ final class SubscriptionRoutes {
         Customer customer = jdbi.withHandle(handle -> Customers.resolve(handle, caller,
                 call.pathParam("id"))).orElseThrow(() -> ApiError.notFound("customer", call.pathParam("id")));
         Instant now = jdbi.withHandle(handle -> subscriptions.customerNow(handle, customer.id()));
+        if (to.isAfter(now.plus(MAX_CLOCK_STEP))) {
+            throw ApiError.invalid("to", "The test clock moves at most "
+                    + MAX_CLOCK_STEP.toDays() + " days at a time; it is at "
+                    + Timestamps.format(now) + ".");
+        }
         if (!to.isAfter(now)) {
             throw ApiError.invalid("to", "The test clock can only move forward: it is at "
                     + Timestamps.format(now) + ".");

@@ -35,6 +35,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -146,6 +147,11 @@ public final class Server implements AutoCloseable {
                     .routing(routing -> ApiRoutes.register(routing, services, ready::get))
                     .build()
                     .start();
+            if (!webServer.isRunning() || webServer.port() < 0) {
+                throw new IllegalStateException("cannot listen on " + config.host() + ":"
+                        + config.port() + " (is the port already in use?); choose another with"
+                        + " --port or TOLLGATE_PORT");
+            }
             scheduler.scheduleWithFixedDelay(() -> releaseExpiredHolds(writer, ledger), 1, 1,
                     TimeUnit.MINUTES);
             scheduler.scheduleWithFixedDelay(() -> renewDue(renewals),
@@ -195,7 +201,11 @@ public final class Server implements AutoCloseable {
 
     private static void createDataDir(Config config) {
         try {
-            Files.createDirectories(config.dataDir());
+            if (Files.notExists(config.dataDir())) {
+                // The database holds customers' contact details: readable by the owner only.
+                Files.createDirectories(config.dataDir(), PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rwx------")));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create data directory " + config.dataDir()
                     + "; set --data or TOLLGATE_DATA_DIR to a writable directory", e);

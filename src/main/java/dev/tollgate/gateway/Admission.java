@@ -34,6 +34,8 @@ import org.jdbi.v3.core.Jdbi;
 public final class Admission {
     /** Output tokens assumed when a request sets no limit, for the hold only. */
     public static final long DEFAULT_MAX_OUTPUT_TOKENS = 4096;
+    /** The largest output limit a request may set; no model produces more in one response. */
+    public static final long MAX_OUTPUT_TOKENS = 100_000_000;
 
     private final Jdbi jdbi;
     private final BatchWriter writer;
@@ -74,8 +76,7 @@ public final class Admission {
             return context(caller, requestId, loaded, false, Money.ZERO);
         }
         long meterUnits = estimateUnits(meter.tierType(), model, body, units);
-        Money hold = Rating.upperBound(meter, loaded.runningTotal(), meterUnits,
-                providerCostBound);
+        Money hold = holdFor(meter, loaded, meterUnits, providerCostBound);
         Ledger.Account account = account(caller, loaded);
         boolean held = writer.write(handle -> ledger.tryHold(handle, account, requestId, hold));
         if (!held && topUps.buy(caller, loaded.subscription(), requestId)) {
@@ -160,11 +161,29 @@ public final class Admission {
     static long maxOutputTokens(JsonNode body) {
         for (String field : new String[] {"max_tokens", "max_completion_tokens", "max_output_tokens"}) {
             JsonNode value = body == null ? null : body.get(field);
-            if (value != null && value.canConvertToLong() && value.asLong() > 0) {
+            if (value == null || !value.isIntegralNumber()) {
+                continue;
+            }
+            if (!value.canConvertToLong() || value.asLong() > MAX_OUTPUT_TOKENS) {
+                throw ApiError.invalid(field, "Field '" + field + "' is " + value.asText()
+                        + "; the gateway accepts at most " + MAX_OUTPUT_TOKENS + " output tokens.");
+            }
+            if (value.asLong() > 0) {
                 return value.asLong();
             }
         }
         return DEFAULT_MAX_OUTPUT_TOKENS;
+    }
+
+    private static Money holdFor(Meter meter, Loaded loaded, long units, Money providerCostBound) {
+        try {
+            return Rating.upperBound(meter, loaded.runningTotal(), units, providerCostBound);
+        } catch (ArithmeticException e) {
+            // A charge beyond the largest amount Tollgate represents exceeds every balance.
+            throw ApiError.paymentRequired("insufficient_credit", "This request could cost more"
+                    + " than any balance covers (meter " + meter.slug() + ", " + units
+                    + " units). Lower max_tokens or the input size.");
+        }
     }
 
     private static BillingContext context(Caller caller, String requestId, Loaded loaded,

@@ -88,8 +88,15 @@ public final class ManualUsage {
         String recordId = ids.next("req", caller.environment());
         Settlement.Request request = new Settlement.Request(recordId, "external", "unmanaged",
                 "POST /v1/requests", usage.metadata(), clock.instant(), usage.fingerprint());
-        RequestRecord record = settlement.settle(context, request,
-                new Outcome(200, usage.usage(), false, null, null, false));
+        RequestRecord record;
+        try {
+            record = settlement.settle(context, request,
+                    new Outcome(200, usage.usage(), false, null, null, false));
+        } catch (ArithmeticException e) {
+            throw ApiError.invalid("input_tokens", "The charge for this usage is larger than the"
+                    + " largest amount Tollgate stores (about 922 million dollars); record it"
+                    + " in smaller parts.");
+        }
         return new Result(sameOrConflict(record, usage), record.id().equals(recordId));
     }
 
