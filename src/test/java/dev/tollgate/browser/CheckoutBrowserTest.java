@@ -1,10 +1,8 @@
 package dev.tollgate.browser;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.tollgate.testing.Checkouts;
 import dev.tollgate.testing.DatabaseKind;
-import dev.tollgate.testing.NodeCommands;
+import dev.tollgate.testing.NodeProject;
 import dev.tollgate.testing.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,7 +11,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -52,16 +49,12 @@ class CheckoutBrowserTest {
     @Test
     void checkoutFlowsPassInChromium() {
         requireChromium();
-        NodeCommands.requireCommand("node");
-        Path projectDir = NodeCommands.findNodeProject(BROWSER_PROJECT);
-        NodeCommands.installPackagesWhenStale(NodeCommands.findNodeProject(DEMO_PROJECT));
-        NodeCommands.installPackagesWhenStale(projectDir);
+        NodeProject.installed(DEMO_PROJECT);
+        NodeProject project = NodeProject.installed(BROWSER_PROJECT);
         Path screenshots = Path.of("target", "browser-screenshots").toAbsolutePath();
         int demoPort = freePort();
 
-        NodeCommands.CommandResult result = NodeCommands.runCommand(projectDir,
-                List.of("node", "--test", "--test-concurrency=1", "--test-reporter=spec",
-                        TEST_SCRIPT),
+        project.assertTestPasses(TEST_SCRIPT,
                 Map.of("TOLLGATE_URL", "http://127.0.0.1:" + server.port() + "/",
                         "TOLLGATE_SANDBOX_KEY", TestServer.SANDBOX_KEY,
                         "DEMO_PORT", String.valueOf(demoPort),
@@ -70,15 +63,6 @@ class CheckoutBrowserTest {
                         "CHROMIUM_PATH", CHROMIUM.toString(),
                         "NO_COLOR", "1"),
                 RUN_TIMEOUT);
-
-        assertThat(result.timedOut())
-                .withFailMessage("node --test %s did not finish within %s. Output:%n%s",
-                        TEST_SCRIPT, RUN_TIMEOUT, result.output())
-                .isFalse();
-        assertThat(result.exitCode())
-                .withFailMessage("node --test %s exited with %d. Output:%n%s",
-                        TEST_SCRIPT, result.exitCode(), result.output())
-                .isZero();
     }
 
     /**

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tollgate.compat.NodeScripts.CommandResult;
 import dev.tollgate.testing.DatabaseKind;
 import dev.tollgate.testing.FakeProvider.Received;
 import dev.tollgate.testing.FakeProvider.Reply;
 import dev.tollgate.testing.GatewayServer;
+import dev.tollgate.testing.NodeProject;
 import dev.tollgate.testing.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Runs {@code examples/billing-flow/billing-flow.mjs} unchanged against a server whose OpenAI
  * host is a fake provider, and checks the charges and the credit left that the script prints on
- * its {@code RESULT} line. {@link NodeScripts} lists the tools it needs and when it is skipped.
+ * its {@code RESULT} line. {@link NodeProject} lists the tools it needs and when it is skipped.
  */
 @ParameterizedClass(name = "{0}")
 @EnumSource(DatabaseKind.class)
@@ -87,9 +87,9 @@ class BillingFlowExampleTest {
     @Test
     void billingFlowChargesBothCompletions() throws IOException {
         gateway.provider().on("/v1/chat/completions", BillingFlowExampleTest::chatReply);
-        Path projectDir = NodeScripts.prepareProject(EXAMPLE_PROJECT);
+        NodeProject project = NodeProject.installed(EXAMPLE_PROJECT);
 
-        CommandResult result = NodeScripts.run(projectDir, List.of("node", SCRIPT),
+        NodeProject.Result result = project.run(List.of("node", SCRIPT),
                 Map.of("TOLLGATE_BASE_URL", gateway.api().baseUrl(),
                         "TOLLGATE_SECRET_KEY", TestServer.SANDBOX_KEY,
                         "NO_COLOR", "1"),

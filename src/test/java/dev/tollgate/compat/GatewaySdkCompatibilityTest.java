@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tollgate.compat.NodeScripts.CommandResult;
 import dev.tollgate.testing.DatabaseKind;
 import dev.tollgate.testing.FakeProvider.Received;
 import dev.tollgate.testing.FakeProvider.Reply;
 import dev.tollgate.testing.GatewayServer;
+import dev.tollgate.testing.NodeProject;
 import dev.tollgate.testing.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@code @anthropic-ai/sdk} clients, at the versions pinned in {@code compat/node/package.json},
  * call the forward endpoint with a customer's forward token, and the script checks each response
  * and the tokens and charge of its record against the values computed here from the payloads
- * that the fake provider replays. {@link NodeScripts} lists the tools it needs and when it is
+ * that the fake provider replays. {@link NodeProject} lists the tools it needs and when it is
  * skipped.
  */
 @ParameterizedClass(name = "{0}")
@@ -214,9 +214,9 @@ class GatewaySdkCompatibilityTest {
                 request -> streamOrJson(request, ANTHROPIC_STREAM, ANTHROPIC_MESSAGE));
         GatewayServer.Subscriber customer = gateway.subscriber(TOKENS_METER, "10.00", "10.00",
                 "+12025550141");
-        Path projectDir = NodeScripts.prepareProject(NODE_PROJECT);
+        NodeProject project = NodeProject.installed(NODE_PROJECT);
 
-        CommandResult result = NodeScripts.run(projectDir,
+        NodeProject.Result result = project.run(
                 List.of("node", "--test", "--test-reporter=spec", TEST_SCRIPT),
                 Map.of("TOLLGATE_BASE_URL", gateway.api().baseUrl(),
                         "TOLLGATE_SANDBOX_KEY", TestServer.SANDBOX_KEY,

@@ -2,9 +2,8 @@ package dev.tollgate.compat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tollgate.compat.NodeScripts.CommandResult;
 import dev.tollgate.testing.BothDatabases;
-import dev.tollgate.testing.NodeCommands;
+import dev.tollgate.testing.NodeProject;
 import dev.tollgate.testing.TestServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * Runs the official Node SDK ({@code @lavapayments/nodejs}, at the version pinned in
  * {@code compat/node/package.json}) against the in-process server. The script
  * {@code compat/node/catalogue.test.mjs} calls every catalogue method of the SDK and checks the
- * replies. {@link NodeScripts} lists the tools it needs and when it is skipped.
+ * replies. {@link NodeProject} lists the tools it needs and when it is skipped.
  */
 class LavaSdkCompatibilityTest extends BothDatabases {
     private static final Path NODE_PROJECT = Path.of("compat", "node");
@@ -25,9 +24,9 @@ class LavaSdkCompatibilityTest extends BothDatabases {
 
     @Test
     void nodeSdkCatalogueSuitePasses() {
-        Path projectDir = NodeScripts.prepareProject(NODE_PROJECT);
+        NodeProject project = NodeProject.installed(NODE_PROJECT);
 
-        CommandResult result = NodeScripts.run(projectDir,
+        NodeProject.Result result = project.run(
                 List.of("node", "--test", "--test-reporter=spec", TEST_SCRIPT),
                 Map.of("TOLLGATE_BASE_URL", server.baseUrl(),
                         "TOLLGATE_SANDBOX_KEY", TestServer.SANDBOX_KEY,

@@ -17,11 +17,12 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("browser")
 class McpStdioTest extends BothDatabases {
+    private static final Path AGENT_PROJECT = Path.of("compat", "agent");
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(4);
 
     @Test
     void mcpClientDrivesEveryTool() {
-        NodeProject project = NodeProject.installed("compat/agent");
+        NodeProject project = NodeProject.installed(AGENT_PROJECT);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String command = "[\"" + java + "\",\"--enable-native-access=ALL-UNNAMED\",\"-cp\",\""
                 + System.getProperty("java.class.path") + "\",\"" + Main.class.getName() + "\"]";

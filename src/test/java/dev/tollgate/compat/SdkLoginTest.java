@@ -3,6 +3,7 @@ package dev.tollgate.compat;
 import dev.tollgate.testing.BothDatabases;
 import dev.tollgate.testing.NodeProject;
 import dev.tollgate.testing.TestServer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
@@ -15,11 +16,12 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("browser")
 class SdkLoginTest extends BothDatabases {
+    private static final Path AGENT_PROJECT = Path.of("compat", "agent");
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
 
     @Test
     void sdkLoginWorksWithChromium() {
-        NodeProject project = NodeProject.installed("compat/agent");
+        NodeProject project = NodeProject.installed(AGENT_PROJECT);
 
         project.assertTestPasses("login.test.mjs",
                 Map.of("TOLLGATE_URL", "http://127.0.0.1:" + server.port(),

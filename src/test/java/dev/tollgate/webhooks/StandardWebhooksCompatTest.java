@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.testing.DatabaseKind;
+import dev.tollgate.testing.NodeProject;
 import dev.tollgate.testing.TestServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,8 +16,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -24,8 +23,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Records real deliveries and has {@code compat/webhooks/verify.test.mjs} verify them with the
  * {@code standardwebhooks} npm package (version pinned in its package.json) and Node's crypto.
  * The server runs on the system clock, because the package rejects timestamps more than five
- * minutes from now. Without {@code node} and {@code npm} the test is skipped, except under
- * {@code CI=true}, where that is a failure.
+ * minutes from now. {@link NodeProject} lists the tools it needs and when it is skipped.
  */
 class StandardWebhooksCompatTest {
     private static final Path PROJECT = Path.of("compat", "webhooks");
@@ -34,7 +32,9 @@ class StandardWebhooksCompatTest {
     @ParameterizedTest
     @EnumSource(DatabaseKind.class)
     void nodePackageVerifiesDeliveries(DatabaseKind kind) throws Exception {
-        requireNode();
+        // Installing before any delivery is recorded keeps a slow npm ci from pushing the
+        // delivery timestamps out of the package's five-minute tolerance.
+        NodeProject project = NodeProject.installed(PROJECT);
         try (Receiver receiver = new Receiver();
                 TestServer server = TestServer.start(kind, Clock.systemUTC(),
                         WebhookTestBase.ENV)) {
@@ -49,9 +49,10 @@ class StandardWebhooksCompatTest {
 
             Path file = writeDeliveries(webhook.get("webhook_secret").asText(), received);
             try {
-                installWhenStale();
-                Result result = run(List.of("node", "--test", "--test-reporter=spec",
-                        "verify.test.mjs"), Map.of("TOLLGATE_DELIVERIES_FILE", file.toString()));
+                NodeProject.Result result = project.run(
+                        List.of("node", "--test", "--test-reporter=spec", "verify.test.mjs"),
+                        Map.of("TOLLGATE_DELIVERIES_FILE", file.toString(), "NO_COLOR", "1"),
+                        MAX_COMMAND_TIME);
                 assertThat(result.exitCode()).as(result.output()).isZero();
             } finally {
                 Files.deleteIfExists(file);
@@ -73,61 +74,5 @@ class StandardWebhooksCompatTest {
         Path file = Files.createTempFile("tollgate-deliveries-", ".json");
         Files.writeString(file, root.toString(), StandardCharsets.UTF_8);
         return file;
-    }
-
-    private record Result(int exitCode, String output) {
-    }
-
-    private static void requireNode() {
-        try {
-            if (run(List.of("node", "--version"), Map.of()).exitCode() == 0
-                    && run(List.of("npm", "--version"), Map.of()).exitCode() == 0) {
-                return;
-            }
-        } catch (IOException e) {
-            // Handled below like a failing command.
-        }
-        String message = "The standardwebhooks check needs node and npm on the PATH."
-                + " Install Node.js 20 or newer.";
-        if ("true".equals(System.getenv("CI"))) {
-            throw new IllegalStateException(message + " Under CI=true this fails the test.");
-        }
-        Assumptions.abort(message);
-    }
-
-    /** Runs {@code npm ci} when node_modules is missing or older than the lock file. */
-    private static synchronized void installWhenStale() throws IOException {
-        Path installed = PROJECT.resolve("node_modules").resolve(".package-lock.json");
-        Path lock = PROJECT.resolve("package-lock.json");
-        if (Files.isRegularFile(installed) && Files.getLastModifiedTime(installed)
-                .compareTo(Files.getLastModifiedTime(lock)) >= 0) {
-            return;
-        }
-        Result result = run(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of());
-        assertThat(result.exitCode()).as("npm ci in " + PROJECT + ": " + result.output()).isZero();
-    }
-
-    private static Result run(List<String> command, Map<String, String> env) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(PROJECT.toFile())
-                .redirectErrorStream(true);
-        builder.environment().putAll(env);
-        builder.environment().put("NO_COLOR", "1");
-        Process process = builder.start();
-        process.getOutputStream().close();
-        try {
-            // The output is small, so reading it after exit cannot fill the pipe.
-            if (!process.waitFor(MAX_COMMAND_TIME.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-                return new Result(-1, command + " did not finish within " + MAX_COMMAND_TIME);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        System.out.println(output);
-        return new Result(process.exitValue(), output);
     }
 }
