@@ -460,6 +460,11 @@ public final class LoadGen {
             out.println();
             latencyTable(out, "offered rate", fixed);
             out.println();
+            out.println("Requests sent more than 1 ms after their due time (the load generator or"
+                    + " every connection was busy), direct / Tollgate: " + String.join(", ",
+                    fixed.stream().map(pair -> pair[0].scenario() + ": " + pair[0].lateStarts()
+                            + " / " + pair[1].lateStarts()).toList()) + ".");
+            out.println();
             out.println("#### Streaming, closed loop");
             out.println();
             streamTable(out, streams);
