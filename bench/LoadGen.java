@@ -41,8 +41,6 @@ public final class LoadGen {
     private static final long LATE_START_NANOS = MILLIS;
     /** Extra time a fixed-rate run may take to send its last requests before it gives up. */
     private static final long RATE_GRACE_NANOS = 10 * SECONDS;
-    /** USER_HZ of Linux, the unit of CPU times in /proc; 100 on every common architecture. */
-    private static final int CLOCK_TICKS_PER_SECOND = 100;
 
     private static final String PLAIN_BODY = """
             {"model":"gpt-4o-mini","messages":[\
@@ -69,24 +67,9 @@ public final class LoadGen {
             return new Endpoint(label, uri.getHost(), uri.getPort(), target, serverPid);
         }
 
-        /**
-         * Returns the CPU time in seconds that the server process has used, user and system,
-         * from Linux's /proc, or -1 when the process id is unknown or unreadable.
-         */
+        /** Returns the CPU seconds the server process has used, or -1 when unknown. */
         double serverCpuSeconds() {
-            if (serverPid < 0) {
-                return -1;
-            }
-            try {
-                String stat = Files.readString(Path.of("/proc", Long.toString(serverPid), "stat"));
-                // Fields after the command name, which is in parentheses and may contain spaces:
-                // utime and stime are fields 14 and 15 of the whole line, in clock ticks.
-                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-                return ticks / (double) CLOCK_TICKS_PER_SECOND;
-            } catch (IOException | RuntimeException e) {
-                return -1;
-            }
+            return serverPid < 0 ? -1 : ProcCpu.processSeconds(Long.toString(serverPid));
         }
 
         byte[] request(String authorization, String body) {
@@ -105,13 +88,14 @@ public final class LoadGen {
     }
 
     /**
-     * The measurements of one scenario against one endpoint. Latencies are sorted nanoseconds;
+     * The measurements of one scenario against one endpoint. Latencies are sorted nanoseconds.
      * {@code serverCpuSeconds} is the CPU time the endpoint's server process used during the
-     * run, or -1 when its process id is unknown.
+     * run, and {@code otherCpuShare} the fraction of the machine's CPU capacity that processes
+     * other than the servers and this program used meanwhile; each is -1 when unknown.
      */
     record Result(String scenario, String endpoint, long requests, long errors, long lateStarts,
             double seconds, long[] latencies, long[] firstByte, long[] firstEvent,
-            double serverCpuSeconds) {
+            double serverCpuSeconds, double otherCpuShare) {
         double throughput() {
             return requests / seconds;
         }
@@ -121,9 +105,9 @@ public final class LoadGen {
             return serverCpuSeconds < 0 || requests == 0 ? -1 : 1000 * serverCpuSeconds / requests;
         }
 
-        Result withServerCpu(double seconds) {
-            return new Result(scenario, endpoint, requests, errors, lateStarts, this.seconds,
-                    latencies, firstByte, firstEvent, seconds);
+        Result withCpu(double serverSeconds, double otherShare) {
+            return new Result(scenario, endpoint, requests, errors, lateStarts, seconds,
+                    latencies, firstByte, firstEvent, serverSeconds, otherShare);
         }
     }
 
@@ -164,6 +148,7 @@ public final class LoadGen {
 
     private final Map<String, String> options;
     private final String authorization;
+    private List<Endpoint> endpoints = List.of();
 
     private LoadGen(Map<String, String> options) {
         this.options = options;
@@ -184,7 +169,7 @@ public final class LoadGen {
                 Long.parseLong(options.getOrDefault("direct-pid", "-1")));
         Endpoint gateway = Endpoint.parse("gateway", required("gateway-url"),
                 Long.parseLong(options.getOrDefault("gateway-pid", "-1")));
-        List<Endpoint> endpoints = List.of(direct, gateway);
+        endpoints = List.of(direct, gateway);
         int[] concurrencies = ints("concurrency", "1,16,64");
         int[] rates = ints("rates", "500,2000");
         int[] streamConcurrencies = ints("stream-concurrency", "1,16");
@@ -238,11 +223,11 @@ public final class LoadGen {
     }
 
     /** Runs {@code connections} threads that each send requests back to back for {@code nanos}. */
-    private static Result closedLoop(String scenario, Endpoint endpoint, byte[] request,
+    private Result closedLoop(String scenario, Endpoint endpoint, byte[] request,
             int connections, long nanos, boolean stream) throws InterruptedException {
-        double cpuBefore = endpoint.serverCpuSeconds();
+        CpuMark before = cpuMark(endpoint);
         Result result = runClosedLoop(scenario, endpoint, request, connections, nanos, stream);
-        return result.withServerCpu(cpuUsedSince(endpoint, cpuBefore));
+        return withCpu(result, before, cpuMark(endpoint));
     }
 
     private static Result runClosedLoop(String scenario, Endpoint endpoint, byte[] request,
@@ -295,16 +280,39 @@ public final class LoadGen {
      * to {@code connections} connections. Latency counts from the due time, so when every
      * connection is busy the wait for a free one is part of the next request's latency.
      */
-    private static Result fixedRate(String scenario, Endpoint endpoint, byte[] request, int rate,
+    private Result fixedRate(String scenario, Endpoint endpoint, byte[] request, int rate,
             int connections, long nanos) throws InterruptedException {
-        double cpuBefore = endpoint.serverCpuSeconds();
+        CpuMark before = cpuMark(endpoint);
         Result result = runFixedRate(scenario, endpoint, request, rate, connections, nanos);
-        return result.withServerCpu(cpuUsedSince(endpoint, cpuBefore));
+        return withCpu(result, before, cpuMark(endpoint));
     }
 
-    private static double cpuUsedSince(Endpoint endpoint, double cpuBefore) {
-        double cpuAfter = endpoint.serverCpuSeconds();
-        return cpuBefore < 0 || cpuAfter < 0 ? -1 : cpuAfter - cpuBefore;
+    /**
+     * CPU counters at one instant, in seconds: the measured server's, the benchmark's (both
+     * servers and this program) and the whole machine's busy time.
+     */
+    private record CpuMark(long nanos, double server, double benchmark, double machineBusy) {
+    }
+
+    private CpuMark cpuMark(Endpoint endpoint) {
+        double benchmark = ProcCpu.processSeconds("self");
+        for (Endpoint each : endpoints) {
+            benchmark += Math.max(0, each.serverCpuSeconds());
+        }
+        return new CpuMark(System.nanoTime(), endpoint.serverCpuSeconds(), benchmark,
+                ProcCpu.machineBusySeconds());
+    }
+
+    private static Result withCpu(Result result, CpuMark before, CpuMark after) {
+        double server = before.server() < 0 || after.server() < 0 ? -1 : after.server() - before.server();
+        double other = -1;
+        if (before.machineBusy() >= 0 && after.machineBusy() >= 0) {
+            double capacity = Runtime.getRuntime().availableProcessors()
+                    * (after.nanos() - before.nanos()) / (double) SECONDS;
+            double busy = after.machineBusy() - before.machineBusy();
+            other = Math.max(0, busy - (after.benchmark() - before.benchmark())) / capacity;
+        }
+        return result.withCpu(server, other);
     }
 
     private static Result runFixedRate(String scenario, Endpoint endpoint, byte[] request, int rate,
@@ -408,16 +416,16 @@ public final class LoadGen {
         return new Result(scenario, endpoint.label(), requests, errors, late, seconds,
                 Samples.mergeSorted(workers.stream().map(w -> w.latencies).toList()),
                 Samples.mergeSorted(workers.stream().map(w -> w.firstByte).toList()),
-                Samples.mergeSorted(workers.stream().map(w -> w.firstEvent).toList()), -1);
+                Samples.mergeSorted(workers.stream().map(w -> w.firstEvent).toList()), -1, -1);
     }
 
     private static Result report(Result result) {
         System.err.printf(Locale.ROOT, "%-8s %-22s %8d requests %6.0f/s  p50 %s ms  p99 %s ms"
-                        + "  errors %d  late starts %d  server CPU %.3f ms/request%n",
+                        + "  errors %d  late starts %d  server CPU %.3f ms/request  other load %s%n",
                 result.endpoint(), result.scenario(), result.requests(), result.throughput(),
                 millis(percentile(result.latencies(), 0.50)),
                 millis(percentile(result.latencies(), 0.99)), result.errors(), result.lateStarts(),
-                result.serverCpuMillisPerRequest());
+                result.serverCpuMillisPerRequest(), percent(result.otherCpuShare()));
         return result;
     }
 
@@ -432,6 +440,18 @@ public final class LoadGen {
 
     private static String millis(long nanos) {
         return nanos < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", nanos / (double) MILLIS);
+    }
+
+    private static final String OTHER_LOAD_NOTE = "Other load: the share of the machine's CPU"
+            + " that processes other than the fake provider, Tollgate and the load generator"
+            + " used during the direct run / the Tollgate run (PostgreSQL counts as other).";
+
+    private static String otherLoad(Result[] pair) {
+        return percent(pair[0].otherCpuShare()) + " / " + percent(pair[1].otherCpuShare());
+    }
+
+    private static String percent(double share) {
+        return share < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f%%", 100 * share);
     }
 
     private static String cpuMillis(Result result) {
@@ -478,8 +498,8 @@ public final class LoadGen {
     private static void latencyTable(PrintWriter out, String firstColumn, List<Result[]> pairs) {
         out.println("| " + firstColumn + " | direct p50 | direct p99 | Tollgate p50 | Tollgate p99"
                 + " | added p50 | added p99 | direct req/s | Tollgate req/s | Tollgate errors"
-                + " | Tollgate CPU ms/req |");
-        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                + " | Tollgate CPU ms/req | other load |");
+        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Result[] pair : pairs) {
             Result direct = pair[0];
             Result gateway = pair[1];
@@ -487,25 +507,25 @@ public final class LoadGen {
             long d99 = percentile(direct.latencies(), 0.99);
             long g50 = percentile(gateway.latencies(), 0.50);
             long g99 = percentile(gateway.latencies(), 0.99);
-            out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %.0f | %.0f | %d | %s |%n",
+            out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %.0f | %.0f | %d | %s | %s |%n",
                     direct.scenario(), millis(d50), millis(d99), millis(g50), millis(g99),
                     added(g50, d50), added(g99, d99), direct.throughput(), gateway.throughput(),
-                    gateway.errors(), cpuMillis(gateway));
+                    gateway.errors(), cpuMillis(gateway), otherLoad(pair));
         }
         out.println();
         out.println("Latencies in milliseconds; \"added\" is Tollgate minus direct at the same"
                 + " percentile. Tollgate CPU ms/req is the CPU time of Tollgate's process during"
                 + " the run divided by the requests it served; the fake provider used "
                 + String.join(", ", pairs.stream().map(pair -> cpuMillis(pair[0])).toList())
-                + " ms per request in the direct runs, in the same order.");
+                + " ms per request in the direct runs, in the same order. " + OTHER_LOAD_NOTE);
     }
 
     private static void streamTable(PrintWriter out, List<Result[]> pairs) {
         out.println("| connections | first byte direct p50 | first byte Tollgate p50"
                 + " | first event direct p50 / p99 | first event Tollgate p50 / p99"
                 + " | added first event p50 / p99 | whole stream direct p50 | whole stream Tollgate p50"
-                + " | Tollgate CPU ms/stream |");
-        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+                + " | Tollgate CPU ms/stream | other load |");
+        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Result[] pair : pairs) {
             Result direct = pair[0];
             Result gateway = pair[1];
@@ -513,21 +533,22 @@ public final class LoadGen {
             long d99 = percentile(direct.firstEvent(), 0.99);
             long g50 = percentile(gateway.firstEvent(), 0.50);
             long g99 = percentile(gateway.firstEvent(), 0.99);
-            out.printf(Locale.ROOT, "| %s | %s | %s | %s / %s | %s / %s | %s / %s | %s | %s | %s |%n",
+            out.printf(Locale.ROOT, "| %s | %s | %s | %s / %s | %s / %s | %s / %s | %s | %s | %s | %s |%n",
                     direct.scenario().replace(" connections", ""),
                     millis(percentile(direct.firstByte(), 0.50)),
                     millis(percentile(gateway.firstByte(), 0.50)),
                     millis(d50), millis(d99), millis(g50), millis(g99),
                     added(g50, d50), added(g99, d99),
                     millis(percentile(direct.latencies(), 0.50)),
-                    millis(percentile(gateway.latencies(), 0.50)), cpuMillis(gateway));
+                    millis(percentile(gateway.latencies(), 0.50)), cpuMillis(gateway),
+                    otherLoad(pair));
         }
         out.println();
         out.println("Milliseconds from sending the request. First byte: the first byte of the"
                 + " response head. First event: the first byte of the body, which carries the"
                 + " first SSE event. Streams completed through Tollgate: "
                 + pairs.stream().mapToLong(p -> p[1].requests()).sum() + ", errors: "
-                + pairs.stream().mapToLong(p -> p[1].errors()).sum() + ".");
+                + pairs.stream().mapToLong(p -> p[1].errors()).sum() + ". " + OTHER_LOAD_NOTE);
     }
 
     /** Compares the fixed-rate results with the latency goals, where the run measured them. */
