@@ -149,10 +149,14 @@ public final class LoadGen {
     private final Map<String, String> options;
     private final String authorization;
     private List<Endpoint> endpoints = List.of();
+    /** Processes of the system under test besides the two servers, such as database backends. */
+    private final List<String> extraPids;
 
     private LoadGen(Map<String, String> options) {
         this.options = options;
         this.authorization = required("authorization");
+        String extra = options.getOrDefault("extra-pids", "");
+        this.extraPids = extra.isBlank() ? List.of() : List.of(extra.split(","));
     }
 
     public static void main(String[] args) throws Exception {
@@ -299,6 +303,9 @@ public final class LoadGen {
         for (Endpoint each : endpoints) {
             benchmark += Math.max(0, each.serverCpuSeconds());
         }
+        for (String pid : extraPids) {
+            benchmark += Math.max(0, ProcCpu.processSeconds(pid.trim()));
+        }
         return new CpuMark(System.nanoTime(), endpoint.serverCpuSeconds(), benchmark,
                 ProcCpu.machineBusySeconds());
     }
@@ -443,8 +450,8 @@ public final class LoadGen {
     }
 
     private static final String OTHER_LOAD_NOTE = "Other load: the share of the machine's CPU"
-            + " that processes other than the fake provider, Tollgate and the load generator"
-            + " used during the direct run / the Tollgate run (PostgreSQL counts as other).";
+            + " that processes other than the fake provider, Tollgate (with the database backends"
+            + " serving it) and the load generator used during the direct run / the Tollgate run.";
 
     private static String otherLoad(Result[] pair) {
         return percent(pair[0].otherCpuShare()) + " / " + percent(pair[1].otherCpuShare());
@@ -622,6 +629,8 @@ public final class LoadGen {
                   --authorization VALUE     Authorization header sent to both
                   --direct-pid PID          process id of the provider, to report its CPU time
                   --gateway-pid PID         process id of the gateway, to report its CPU time
+                  --extra-pids LIST         other processes of the system under test, such as
+                                            database backends, left out of the other load
                   --markdown FILE           where to write the result tables
                   --concurrency LIST        closed-loop connection counts (default 1,16,64)
                   --rates LIST              fixed rates in requests/s (default 500,2000)
