@@ -45,6 +45,12 @@ final class JsonBody {
                     + " send at most " + limits.getMaxNestingDepth() + " levels of nesting and"
                     + " numbers of at most " + limits.getMaxNumberLength() + " digits.");
         } catch (JsonProcessingException e) {
+            String original = String.valueOf(e.getOriginalMessage());
+            if (original.startsWith("Duplicate field")) {
+                throw ApiError.malformedBody("Request body has a field twice ("
+                        + original.substring("Duplicate field ".length())
+                        + "). Send each field once.");
+            }
             // Jackson leaves the location null for some failures.
             JsonLocation location = e.getLocation();
             String where = location == null ? ""

@@ -156,9 +156,15 @@ public final class UpstreamPolicy {
     }
 
     private static ApiError forbidden(URI requested) {
-        return ApiError.forbidden("upstream_not_allowed", "Upstream '" + requested.getScheme()
-                + "://" + requested.getHost() + (requested.getPort() == -1 ? "" : ":" + requested.getPort())
-                + "' is not an allowed provider. Use an https URL of a supported provider, such"
-                + " as https://api.openai.com/v1.");
+        // Name what was sent: a URL that did not parse into a host has nothing else to show.
+        String shown = requested.getHost() == null ? requested.toString()
+                : requested.getScheme() + "://" + requested.getHost()
+                        + (requested.getPort() == -1 ? "" : ":" + requested.getPort());
+        if (shown.length() > 200) {
+            shown = shown.substring(0, 200) + "...";
+        }
+        return ApiError.forbidden("upstream_not_allowed", "Upstream '" + shown + "' is not an"
+                + " allowed provider. Use an https URL of a supported provider, such as"
+                + " https://api.openai.com/v1.");
     }
 }

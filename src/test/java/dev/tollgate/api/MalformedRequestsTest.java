@@ -207,8 +207,9 @@ class MalformedRequestsTest extends BothDatabases {
                 row("plan billing_interval missing", "POST", "/v1/plans",
                         "{\"name\": \"Pro\", \"period_amount\": \"1.00\"}", 400, "missing_field",
                         "billing_interval"),
-                plan("unknown billing_interval", "\"billing_interval\": \"fortnight\"",
-                        "invalid_value", "billing_interval"),
+                row("unknown billing_interval", "POST", "/v1/plans", """
+                        {"name": "Pro", "period_amount": "25.00", "billing_interval": "fortnight"}""",
+                        400, "invalid_value", "billing_interval"),
                 plan("unknown rollover_type", "\"rollover_type\": \"partial\"", "invalid_value",
                         "rollover_type"),
                 row("period_amount over maximum", "POST", "/v1/plans", """

@@ -87,4 +87,26 @@ class InputLimitsTest {
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.at("/error/param")).isEqualTo("cursor");
     }
+
+    @Test
+    void duplicateFieldRejected() {
+        ApiResponse response = gateway.api().post(TestServer.SANDBOX_KEY, "/v1/customers",
+                "{\"name\":\"Ada\",\"name\":\"Bob\"}");
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.at("/error/code")).isEqualTo("invalid_json");
+        assertThat(response.at("/error/message")).contains("'name'");
+    }
+
+    @Test
+    void unparsedUpstreamNamedInError() {
+        String token = token("2", "+12025550184");
+
+        HttpResponse<String> response = Forwarding.post(gateway.api(), token,
+                "https://127.1/v1/chat/completions", "{}");
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(response.body()).contains("127.1");
+        assertThat(response.body()).doesNotContain("null://");
+    }
 }
