@@ -79,8 +79,9 @@ public final class FakeProvider {
                         + "; expected --port, --chunks or --first-chunk-delay-ms");
             }
         }
-        // The JDK server leaves Nagle's algorithm on unless this is set before it starts, and
-        // then small writes such as SSE chunks wait for the peer's delayed ACK.
+        // The JDK server reads this property once, when it loads (ServerConfig in JDK 25), and
+        // leaves Nagle's algorithm on without it, so small writes such as SSE chunks would
+        // wait for the peer's delayed ACK.
         System.setProperty("sun.net.httpserver.nodelay", "true");
         FakeProvider provider = new FakeProvider(chunks, delayMillis);
         HttpServer server = HttpServer.create(

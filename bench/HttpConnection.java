@@ -46,7 +46,7 @@ final class HttpConnection implements Closeable {
         out = socket.getOutputStream();
     }
 
-    /** Whether the server asked to close the connection after the last response. */
+    /** Returns whether the last response carried {@code Connection: close}. */
     boolean closeRequested() {
         return closeAfterResponse;
     }
@@ -193,7 +193,7 @@ final class HttpConnection implements Closeable {
         try {
             socket.close();
         } catch (IOException ignored) {
-            // Closing a benchmark connection cannot fail in a way that matters.
+            // The connection is discarded either way.
         }
     }
 }

@@ -29,8 +29,9 @@ import java.util.concurrent.locks.LockSupport;
  *       response byte, to the first body byte (the first event) and to the end of the stream.</li>
  * </ul>
  * A warm-up at 16 connections precedes the measurements, so the JIT compilers of the server and
- * of this program have compiled the hot paths. Every request uses its own kept-alive
- * connection per thread, a raw socket with TCP_NODELAY, so the client adds little work of its own.
+ * of this program have compiled the hot paths. Each thread keeps one connection open across
+ * its requests, a raw socket with TCP_NODELAY and a prebuilt request, so the client adds little
+ * work of its own.
  *
  * <p>Run with {@code --help} for the options.
  */
@@ -54,8 +55,8 @@ public final class LoadGen {
             "max_tokens":64,"stream":true,"stream_options":{"include_usage":true}}""";
 
     /**
-     * Where requests go: host, port and the request target (path and query), and the id of the
-     * local server process that serves them, or -1 when it is unknown.
+     * A request destination: host, port and request target (path and query), with the id of
+     * the local server process that serves it, or -1 when it is unknown.
      */
     record Endpoint(String label, String host, int port, String requestTarget, long serverPid) {
         static Endpoint parse(String label, String url, long serverPid) {

@@ -5,8 +5,9 @@ import java.nio.file.Path;
 /** CPU time counters read from Linux's /proc, in seconds. */
 final class ProcCpu {
     /**
-     * USER_HZ, the unit of CPU times in /proc. Linux fixes it at 100 on x86 and arm64
-     * (`getconf CLK_TCK`), and Java has no API to read it.
+     * USER_HZ, the unit of CPU times in /proc, which Java has no API to read. It is 100 on x86-64
+     * Linux, as {@code getconf CLK_TCK} prints.
+     * NOTE: other architectures were not checked.
      */
     private static final int CLOCK_TICKS_PER_SECOND = 100;
 
