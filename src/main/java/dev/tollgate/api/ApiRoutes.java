@@ -8,6 +8,7 @@ import dev.tollgate.billing.PriceCatalogue;
 import dev.tollgate.core.ApiError;
 import dev.tollgate.customers.Customers;
 import dev.tollgate.checkout.CheckoutSessions;
+import dev.tollgate.webhooks.AlertSettings;
 import dev.tollgate.checkout.EmbeddedCheckout;
 import dev.tollgate.gateway.Forwarder;
 import dev.tollgate.gateway.ManualUsage;
@@ -74,6 +75,7 @@ public final class ApiRoutes {
         new ModelRoutes(services.prices()).register(routing);
         new WebhookRoutes(services.webhooks().endpoints(), services.webhooks().deliveries(),
                 endpoints).register(routing);
+        new AlertSettingsRoutes(new AlertSettings(services.jdbi()), endpoints).register(routing);
         routing.any((request, response) -> Endpoints.send(response, new Reply(404,
                 Endpoints.errorBody(ApiError.noRoute(request.prologue().method().text(),
                         request.path().path())))));

@@ -12,13 +12,13 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * {@code credits.low} and {@code credits.depleted}. Low is sent once when the customer's total
- * credit (cycle plus bundle) falls below {@link #LOW_PERCENT} percent of the plan's included
- * credit, and again only after it has risen back to that level. Depleted is sent once when the
+ * credit (cycle plus bundle) falls below the merchant's percentage of the plan's included credit
+ * ({@link #LOW_PERCENT} unless set through {@code /v1/webhook_settings}), and again only after it has risen back to that level. Depleted is sent once when the
  * total reaches zero or less, and again only after it has been above zero. A plan without
  * included credit has no low threshold.
  */
 final class CreditAlerts {
-    /** The low-credit threshold as a percentage of the cycle grant. */
+    /** The default low-credit threshold as a percentage of the cycle grant. */
     static final int LOW_PERCENT = 10;
 
     private CreditAlerts() {
@@ -28,8 +28,9 @@ final class CreditAlerts {
             CreditBalance balance) {
         Optional<ActiveSubscription> subscription = Subscriptions.active(handle, owner,
                 customer.id());
+        int percent = AlertSettings.creditsLowPercent(handle, owner);
         Money threshold = subscription
-                .map(s -> lowThreshold(s.plan().includedCredit()))
+                .map(s -> lowThreshold(s.plan().includedCredit(), percent))
                 .orElse(Money.ZERO);
         Money total = balance.total();
         boolean low = threshold.compareTo(Money.ZERO) > 0 && total.compareTo(threshold) < 0;
@@ -57,8 +58,8 @@ final class CreditAlerts {
                 .execute();
     }
 
-    private static Money lowThreshold(Money includedCredit) {
-        return new Money(Math.multiplyExact(includedCredit.units(), LOW_PERCENT) / 100);
+    private static Money lowThreshold(Money includedCredit, int percent) {
+        return new Money(Math.multiplyExact(includedCredit.units(), percent) / 100);
     }
 
     private static boolean flag(Handle handle, String customerId, String column) {

@@ -3,6 +3,8 @@ package dev.tollgate.webhooks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.testing.ApiResponse;
+import dev.tollgate.testing.TestServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -221,6 +223,37 @@ class WebhookEventsTest extends WebhookTestBase {
         passBalanceWindow();
         sleep(Duration.ofSeconds(1));
         assertThat(receiver.received(url)).as("sent once per fall").hasSize(1);
+    }
+
+    @Test
+    void creditsLowUsesMerchantThreshold() {
+        String url = listen("credits.low");
+        ApiResponse set = server.patch(TestServer.SANDBOX_KEY, "/v1/webhook_settings",
+                "{\"credits_low_percent\":50}");
+        assertThat(set.status()).isEqualTo(200);
+        Subscriber subscriber = subscribe("10.00", "10", "3.2");
+        try {
+            use(subscriber);
+            use(subscriber);
+            passBalanceWindow();
+
+            // 10 - 3.2 - 3.2 = 3.6 left, below 50% of the 10 granted.
+            JsonNode event = awaitEvent(url, "credits.low", subscriber.customerId());
+            assertThat(event.at("/data/threshold").asText()).isEqualTo("5.0000000000");
+            assertThat(event.at("/data/total_remaining").asText()).isEqualTo("3.6000000000");
+        } finally {
+            server.patch(TestServer.SANDBOX_KEY, "/v1/webhook_settings",
+                    "{\"credits_low_percent\":10}");
+        }
+    }
+
+    @Test
+    void alertSettingsRejectOutOfRange() {
+        ApiResponse response = server.patch(TestServer.SANDBOX_KEY, "/v1/webhook_settings",
+                "{\"credits_low_percent\":0}");
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.at("/error/param")).isEqualTo("credits_low_percent");
     }
 
     @Test
