@@ -5,7 +5,7 @@
 // Environment: TOLLGATE_URL (http://127.0.0.1:PORT, no /v1) and TOLLGATE_SANDBOX_KEY.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,7 +47,9 @@ describe('Lava.login against Tollgate', () => {
       assert.ok(Array.isArray(meters.data));
 
       // The code in the callback URL was spent by the SDK; a second exchange is refused.
-      const callback = new URL(readFileSync(process.env.TOLLGATE_CALLBACK_LOG, 'utf8'));
+      // The opener writes the URL after the browser reached the callback, which can be after
+      // the SDK already finished, so wait for the file.
+      const callback = new URL(await readWhenWritten(process.env.TOLLGATE_CALLBACK_LOG));
       const reused = await exchange(callback.searchParams.get('code'));
       assert.equal(reused.status, 409);
       assert.equal(reused.body.error.code, 'login_code_used');
@@ -71,3 +73,16 @@ describe('Lava.login against Tollgate', () => {
     assert.equal(unknown.body.error.param, 'code');
   });
 });
+
+async function readWhenWritten(path, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (existsSync(path) && readFileSync(path, 'utf8').length > 0) {
+      return readFileSync(path, 'utf8');
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`${path} was not written within ${timeoutMs} ms`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
