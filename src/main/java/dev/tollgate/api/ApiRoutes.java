@@ -43,7 +43,7 @@ public final class ApiRoutes {
     /**
      * Adds the health check, the management API and a JSON 404 for every other path.
      *
-     * @param ready whether startup finished; {@code /healthz} answers 503 until it has
+     * @param ready whether startup finished; {@code /healthz} returns 503 until it has
      */
     public static void register(HttpRouting.Builder routing, Services services,
             BooleanSupplier ready) {

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns API handlers into Helidon handlers: authenticates the secret key, runs the handler,
  * writes its reply as JSON, and maps every failure to the JSON error body. Unexpected
- * exceptions are logged and answered with a generic 500 that reveals nothing.
+ * exceptions are logged and get a generic 500 response that reveals nothing.
  */
 final class Endpoints {
     private static final Logger LOG = LoggerFactory.getLogger(Endpoints.class);

@@ -27,7 +27,7 @@ import org.jdbi.v3.core.Jdbi;
  * moves a customer's time forward to run its renewals.
  */
 final class SubscriptionRoutes {
-    /** The longest single move of a test clock: ten years, well within the renewal limit. */
+    /** Maximum single move of a test clock: ten years, well within the renewal limit. */
     static final java.time.Duration MAX_CLOCK_STEP = java.time.Duration.ofDays(3653);
 
     private final Jdbi jdbi;

@@ -202,7 +202,7 @@ public final class Server implements AutoCloseable {
     private static void createDataDir(Config config) {
         try {
             if (Files.notExists(config.dataDir())) {
-                // The database holds customers' contact details: readable by the owner only.
+                // The database contains customers' contact details, so only the owner may read it.
                 Files.createDirectories(config.dataDir(), PosixFilePermissions.asFileAttribute(
                         PosixFilePermissions.fromString("rwx------")));
             }

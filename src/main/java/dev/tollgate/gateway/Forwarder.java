@@ -132,7 +132,7 @@ public final class Forwarder {
         }
     }
 
-    /** How the request reaches a provider: simulated, or with which key. */
+    /** The route to the provider: the simulator, or the key and the header that carries it. */
     private record Route(boolean simulated, String keyType, String authHeader, String authValue) {
     }
 

@@ -36,7 +36,7 @@ final class UpstreamClient {
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
 
-    /** The provider's answer; the caller must close {@code body}. */
+    /** The provider's response; the caller must close {@code body}. */
     record Response(int status, Map<String, List<String>> headers, InputStream body) {
     }
 
@@ -63,7 +63,7 @@ final class UpstreamClient {
                     HttpResponse.BodyHandlers.ofInputStream());
             return new Response(response.statusCode(), response.headers().map(), response.body());
         } catch (HttpTimeoutException e) {
-            throw ApiError.upstream(504, "upstream_timeout", "The provider did not answer within "
+            throw ApiError.upstream(504, "upstream_timeout", "The provider did not respond within "
                     + MAX_WAIT_FOR_HEADERS.toMinutes() + " minutes.");
         } catch (ConnectException e) {
             throw ApiError.upstream(502, "upstream_unreachable", "Cannot connect to the provider at "

@@ -25,7 +25,7 @@ import org.jdbi.v3.core.Jdbi;
  * change runs in one transaction, so a rejected request leaves nothing behind. Thread-safe.
  */
 public final class Plans {
-    /** The most meters one plan may link and the most bundles it may offer. */
+    /** Maximum number of meters one plan may link, and of bundles it may offer. */
     public static final int MAX_LINKED_METERS = 100;
     public static final int MAX_CREDIT_BUNDLES = 20;
 
