@@ -105,7 +105,7 @@ final class Endpoints {
         return errorBody(error.type(), error.code(), error.param().orElse(null), error.getMessage());
     }
 
-    private static ObjectNode errorBody(String type, String code, String param, String message) {
+    static ObjectNode errorBody(String type, String code, String param, String message) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         ObjectNode error = body.putObject("error");
         error.put("type", type);

@@ -3,6 +3,7 @@ package dev.tollgate.app;
 import dev.tollgate.accounts.Merchants;
 import dev.tollgate.accounts.SecretKeys;
 import dev.tollgate.api.ApiRoutes;
+import dev.tollgate.api.TransportErrors;
 import dev.tollgate.billing.Meters;
 import dev.tollgate.billing.PriceCatalogue;
 import dev.tollgate.billing.ledger.Ledger;
@@ -143,6 +144,7 @@ public final class Server implements AutoCloseable {
                     .port(config.port())
                     // Helidon leaves Nagle's algorithm on by default, which stalls small writes.
                     .connectionOptions(options -> options.tcpNoDelay(true))
+                    .directHandlers(TransportErrors.handlers())
                     .shutdownHook(false)
                     .routing(routing -> ApiRoutes.register(routing, services, ready::get))
                     .build()

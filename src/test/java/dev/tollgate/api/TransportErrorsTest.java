@@ -1,0 +1,56 @@
+package dev.tollgate.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tollgate.testing.BothDatabases;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** Requests that the HTTP layer rejects before routing still get a JSON error body. */
+class TransportErrorsTest extends BothDatabases {
+
+    @Test
+    void badPercentEscapeInPathIsJson400() throws IOException {
+        String response = raw("GET /v1/meters/%zz HTTP/1.1\r\nHost: localhost\r\n"
+                + "Connection: close\r\n\r\n");
+
+        assertJsonBadRequest(response);
+    }
+
+    @Test
+    void missingHostHeaderIsJson400() throws IOException {
+        String response = raw("GET /v1/meters HTTP/1.1\r\nConnection: close\r\n\r\n");
+
+        assertJsonBadRequest(response);
+    }
+
+    @Test
+    void garbageRequestLineIsJson400() throws IOException {
+        String response = raw("NOT HTTP AT ALL\r\n\r\n");
+
+        assertJsonBadRequest(response);
+    }
+
+    private static void assertJsonBadRequest(String response) {
+        assertThat(response).startsWith("HTTP/1.1 400 ");
+        assertThat(response).containsIgnoringCase("content-type: application/json");
+        assertThat(response).contains("\"code\":\"malformed_request\"");
+        assertThat(response).contains("Host header");
+    }
+
+    private String raw(String request) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
