@@ -37,11 +37,7 @@ public final class Ledger {
 
     /** Creates the customer's balance row when it does not exist yet. */
     public void open(Handle handle, Account account) {
-        boolean exists = handle.createQuery("SELECT COUNT(*) FROM credit_balances WHERE customer_id = :c")
-                .bind("c", account.customerId())
-                .mapTo(Integer.class)
-                .one() > 0;
-        if (!exists) {
+        if (!exists(handle, account.customerId())) {
             handle.createUpdate("""
                             INSERT INTO credit_balances (customer_id, merchant_id, environment,
                                 updated_at) VALUES (:c, :m, :e, :now)""")
@@ -51,6 +47,13 @@ public final class Ledger {
                     .bind("now", Timestamps.format(clock.instant()))
                     .execute();
         }
+    }
+
+    private static boolean exists(Handle handle, String customerId) {
+        return handle.createQuery("SELECT COUNT(*) FROM credit_balances WHERE customer_id = :c")
+                .bind("c", customerId)
+                .mapTo(Integer.class)
+                .one() > 0;
     }
 
     /** Returns the customer's balance, or zeros when it has none yet. */
@@ -85,19 +88,28 @@ public final class Ledger {
      */
     public void append(Handle handle, Account account, Bucket bucket, EntryKind kind, Money amount,
             String requestId) {
-        open(handle, account);
         Instant now = clock.instant();
+        // The balance row almost always exists, so the update goes first and the row is created
+        // only when the update found none.
+        if (addToBalance(handle, account, bucket, amount, now) == 0) {
+            open(handle, account);
+            addToBalance(handle, account, bucket, amount, now);
+        }
         insertEntry(handle, account, bucket, kind, amount, requestId, now);
-        handle.createUpdate("UPDATE credit_balances SET " + bucket.column() + " = "
+        if (bucket != Bucket.HOLD) {
+            Events.in(handle).balanceChanged(account.merchantId(), account.environment(),
+                    account.customerId());
+        }
+    }
+
+    private static int addToBalance(Handle handle, Account account, Bucket bucket, Money amount,
+            Instant now) {
+        return handle.createUpdate("UPDATE credit_balances SET " + bucket.column() + " = "
                         + bucket.column() + " + :amount, updated_at = :now WHERE customer_id = :c")
                 .bind("amount", amount.units())
                 .bind("now", Timestamps.format(now))
                 .bind("c", account.customerId())
                 .execute();
-        if (bucket != Bucket.HOLD) {
-            Events.in(handle).balanceChanged(account.merchantId(), account.environment(),
-                    account.customerId());
-        }
     }
 
     /**
@@ -108,17 +120,17 @@ public final class Ledger {
      * @return whether the hold was taken
      */
     public boolean tryHold(Handle handle, Account account, String requestId, Money amount) {
-        open(handle, account);
         Instant now = clock.instant();
-        int updated = handle.createUpdate("""
-                        UPDATE credit_balances SET held = held + :amount, updated_at = :now
-                        WHERE customer_id = :c AND cycle_balance + bundle_balance - held >= :amount""")
-                .bind("amount", amount.units())
-                .bind("now", Timestamps.format(now))
-                .bind("c", account.customerId())
-                .execute();
-        if (updated == 0) {
-            return false;
+        if (reserve(handle, account, amount, now) == 0) {
+            // Either the credit does not cover it or the customer has no balance row yet; only a
+            // missing row is worth a second try.
+            if (exists(handle, account.customerId())) {
+                return false;
+            }
+            open(handle, account);
+            if (reserve(handle, account, amount, now) == 0) {
+                return false;
+            }
         }
         handle.createUpdate("""
                         INSERT INTO credit_holds (request_id, customer_id, amount, created_at, expires_at)
@@ -131,6 +143,16 @@ public final class Ledger {
                 .execute();
         insertEntry(handle, account, Bucket.HOLD, EntryKind.HOLD, amount, requestId, now);
         return true;
+    }
+
+    private static int reserve(Handle handle, Account account, Money amount, Instant now) {
+        return handle.createUpdate("""
+                        UPDATE credit_balances SET held = held + :amount, updated_at = :now
+                        WHERE customer_id = :c AND cycle_balance + bundle_balance - held >= :amount""")
+                .bind("amount", amount.units())
+                .bind("now", Timestamps.format(now))
+                .bind("c", account.customerId())
+                .execute();
     }
 
     /** Releases the request's hold, if it still has one. */
