@@ -7,6 +7,7 @@ import dev.tollgate.client.ApiClient;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -20,15 +21,12 @@ public final class MeterCommands {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List meters.")
     static final class ListMeters extends ApiCommand {
-        @Option(names = "--limit", description = "Page size from 1 to 100 (default 10).")
-        Integer limit;
-
-        @Option(names = "--cursor", description = "next_cursor of the previous page.")
-        String cursor;
+        @Mixin
+        Pages pages;
 
         @Override
         void run(ApiClient client) {
-            printList(client.get("v1/meters", Pages.query(limit, cursor)), COLUMNS);
+            printList(client.get("v1/meters", pages.query()), COLUMNS);
         }
     }
 

@@ -2,13 +2,18 @@ package dev.tollgate.cli;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import picocli.CommandLine.Option;
 
-/** Query parameters of list commands. */
+/** The paging options of every list command, mixed in with {@code @Mixin}. */
 final class Pages {
-    private Pages() {
-    }
+    @Option(names = "--limit", paramLabel = "N", description = "Page size from 1 to 100 (default 10).")
+    Integer limit;
 
-    static Map<String, String> query(Integer limit, String cursor) {
+    @Option(names = "--cursor", paramLabel = "CURSOR", description = "next_cursor of the previous page.")
+    String cursor;
+
+    /** Returns the query parameters for the chosen page; the client leaves out null values. */
+    Map<String, String> query() {
         Map<String, String> query = new LinkedHashMap<>();
         query.put("limit", limit == null ? null : limit.toString());
         query.put("cursor", cursor);

@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -23,15 +24,12 @@ public final class ReadCommands {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List customers.")
     static final class ListCustomers extends ApiCommand {
-        @Option(names = "--limit", description = "Page size from 1 to 100 (default 10).")
-        Integer limit;
-
-        @Option(names = "--cursor", description = "next_cursor of the previous page.")
-        String cursor;
+        @Mixin
+        Pages pages;
 
         @Override
         void run(ApiClient client) {
-            printList(client.get("v1/customers", Pages.query(limit, cursor)), "customer_id",
+            printList(client.get("v1/customers", pages.query()), "customer_id",
                     "reference_id", "contact.email", "subscription.name", "subscription.status");
         }
     }
@@ -101,15 +99,12 @@ public final class ReadCommands {
         @Option(names = "--meter", paramLabel = "METER_ID", description = "Only this meter.")
         String meterId;
 
-        @Option(names = "--limit", description = "Page size from 1 to 100 (default 10).")
-        Integer limit;
-
-        @Option(names = "--cursor", description = "next_cursor of the previous page.")
-        String cursor;
+        @Mixin
+        Pages pages;
 
         @Override
         void run(ApiClient client) {
-            Map<String, String> query = Pages.query(limit, cursor);
+            Map<String, String> query = pages.query();
             query.put("customer_id", customerId);
             query.put("meter_id", meterId);
             printList(client.get("v1/requests", query), "request_id", "status", "model",
