@@ -139,6 +139,28 @@ public final class Customers {
     }
 
     /**
+     * Returns the id of the caller's customer whose id or reference_id is {@code idOrReference},
+     * looked up as {@link #resolve} does but without loading the customer's other fields.
+     */
+    public static Optional<String> resolveId(Handle handle, Caller caller, String idOrReference) {
+        Optional<String> byId = idWhere(handle, caller, "id = :key", idOrReference);
+        return byId.isPresent() ? byId : idWhere(handle, caller, "reference_id = :key",
+                idOrReference);
+    }
+
+    private static Optional<String> idWhere(Handle handle, Caller caller, String condition,
+            String key) {
+        return handle.createQuery("SELECT id FROM customers WHERE " + condition
+                        + " AND merchant_id = :merchant AND environment = :environment"
+                        + " AND deleted_at IS NULL")
+                .bind("key", key)
+                .bind("merchant", caller.merchantId())
+                .bind("environment", caller.environment().code())
+                .mapTo(String.class)
+                .findOne();
+    }
+
+    /**
      * Applies {@code changes} to a customer.
      *
      * @throws ApiError 404 for an unknown customer, 409 when the new reference_id is taken

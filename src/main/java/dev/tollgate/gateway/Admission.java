@@ -15,7 +15,6 @@ import dev.tollgate.billing.ledger.CreditBalance;
 import dev.tollgate.billing.ledger.Ledger;
 import dev.tollgate.core.ApiError;
 import dev.tollgate.core.Caller;
-import dev.tollgate.customers.Customer;
 import dev.tollgate.customers.Customers;
 import dev.tollgate.money.Money;
 import dev.tollgate.storage.BatchWriter;
@@ -83,16 +82,16 @@ public final class Admission {
             held = writer.write(handle -> ledger.tryHold(handle, account, requestId, hold));
         }
         if (!held) {
-            CreditBalance balance = jdbi.withHandle(h -> Ledger.balance(h, loaded.customer().id()));
+            CreditBalance balance = jdbi.withHandle(h -> Ledger.balance(h, loaded.customerId()));
             throw ApiError.paymentRequired("insufficient_credit", "Customer '"
-                    + loaded.customer().id() + "' has " + balance.available().toWire()
+                    + loaded.customerId() + "' has " + balance.available().toWire()
                     + " credit available; this request may cost up to " + hold.toWire()
                     + ". Buy a credit bundle or wait for the next cycle.");
         }
         return context(caller, requestId, loaded, true, hold);
     }
 
-    private record Loaded(Customer customer, ActiveSubscription subscription, Meter meter,
+    private record Loaded(String customerId, ActiveSubscription subscription, Meter meter,
             long runningTotal) {
     }
 
@@ -103,22 +102,22 @@ public final class Admission {
         if (token.customerId().isEmpty()) {
             return new Loaded(null, null, meter, 0);
         }
-        String customerId = token.customerId().get();
-        Customer customer = Customers.resolve(handle, caller, customerId)
+        String tokenCustomer = token.customerId().get();
+        String customerId = Customers.resolveId(handle, caller, tokenCustomer)
                 .orElseThrow(() -> ApiError.unauthenticated("Unknown or deleted customer '"
-                        + customerId + "' in the forward token."));
-        ActiveSubscription subscription = Subscriptions.active(handle, caller, customer.id())
+                        + tokenCustomer + "' in the forward token."));
+        ActiveSubscription subscription = Subscriptions.active(handle, caller, customerId)
                 .orElseThrow(() -> ApiError.forbidden("no_active_subscription", "Customer '"
-                        + customer.id() + "' has no active subscription."));
+                        + customerId + "' has no active subscription."));
         boolean linked = subscription.plan().linkedMeters().stream()
                 .anyMatch(linkedMeter -> linkedMeter.meterId().equals(meter.id()));
         if (!linked) {
             throw ApiError.forbidden("meter_not_in_plan", "Meter '" + slug + "' is not part of plan '"
-                    + subscription.plan().id() + "' that customer '" + customer.id()
+                    + subscription.plan().id() + "' that customer '" + customerId
                     + "' is subscribed to. Add it to the plan's meter_ids.");
         }
-        long total = MeterTotals.units(handle, customer.id(), meter.id(), subscription.cycleStart());
-        return new Loaded(customer, subscription, meter, total);
+        long total = MeterTotals.units(handle, customerId, meter.id(), subscription.cycleStart());
+        return new Loaded(customerId, subscription, meter, total);
     }
 
     private Money providerCostBound(Meter meter, Provider provider, String model, JsonNode body,
@@ -189,12 +188,12 @@ public final class Admission {
     private static BillingContext context(Caller caller, String requestId, Loaded loaded,
             boolean debits, Money hold) {
         return new BillingContext(caller, requestId, ForwardToken.Mode.CUSTOMER,
-                Optional.of(loaded.customer().id()), Optional.of(loaded.subscription()),
+                Optional.of(loaded.customerId()), Optional.of(loaded.subscription()),
                 Optional.of(loaded.meter()), debits, hold);
     }
 
     private static Ledger.Account account(Caller caller, Loaded loaded) {
         return new Ledger.Account(caller.merchantId(), caller.environment(),
-                loaded.customer().id(), loaded.subscription().id());
+                loaded.customerId(), loaded.subscription().id());
     }
 }
