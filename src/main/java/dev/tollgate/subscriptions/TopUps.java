@@ -40,19 +40,22 @@ public final class TopUps {
      * so that the next request finds credit.
      */
     public void afterCharge(Caller caller, String customerId, String requestId) {
+        // The balance is read first: it is one row, and only an exhausted balance needs the
+        // subscription with its plan.
+        boolean exhausted = jdbi.withHandle(handle -> Ledger.balance(handle, customerId))
+                .available().compareTo(dev.tollgate.money.Money.ZERO) <= 0;
+        if (!exhausted) {
+            return;
+        }
         Optional<ActiveSubscription> subscription = jdbi.withHandle(handle ->
                 Subscriptions.active(handle, caller, customerId));
         if (subscription.isEmpty() || subscription.get().autoTopUpBundleId() == null) {
             return;
         }
-        boolean exhausted = jdbi.withHandle(handle -> Ledger.balance(handle, customerId))
-                .available().compareTo(dev.tollgate.money.Money.ZERO) <= 0;
-        if (exhausted) {
-            // Admission may already have bought a bundle for this request, under the key that
-            // buy() uses, so this second purchase needs a key of its own.
-            buy(caller, subscription.get(), requestId,
-                    "topup:" + subscription.get().id() + ":" + requestId + ":after_charge");
-        }
+        // Admission may already have bought a bundle for this request, under the key that buy()
+        // uses, so this second purchase needs a key of its own.
+        buy(caller, subscription.get(), requestId,
+                "topup:" + subscription.get().id() + ":" + requestId + ":after_charge");
     }
 
     /**
