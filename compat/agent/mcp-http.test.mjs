@@ -1,7 +1,7 @@
 // Drives Tollgate's MCP server at /mcp over Streamable HTTP with the official MCP TypeScript
 // client: initializes, lists the tools, calls management tools, checks that a prompt is metered
 // and charged like any gateway request, and that a missing or wrong secret key gets 401 and a
-// second merchant's key sees none of the first merchant's objects.
+// second merchant's key can read none of the first merchant's objects.
 //
 // Environment: TOLLGATE_URL (http://127.0.0.1:PORT), TOLLGATE_SANDBOX_KEY, and
 // TOLLGATE_OTHER_KEY, a sandbox key of another merchant on the same server.

@@ -11,7 +11,8 @@ import java.util.Map;
  * The tools of the MCP server at {@code /mcp}: the same gateway and management tools as on
  * stdio, without {@code login}, because an HTTP caller already sends a secret key. Each call
  * runs with the {@link ApiClient} that the transport put in its context, which carries the
- * caller's key, so it sees only the caller's merchant and environment.
+ * caller's key, so it can read and change only the objects of the caller's merchant and
+ * environment.
  */
 final class HttpTools {
     /** Context key of the {@link ApiClient} bound to the caller's secret key. */

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Tollgate's MCP server over Streamable HTTP at {@code POST /mcp}, stateless: every request
  * carries the caller's secret key as {@code Authorization: Bearer aks_...}. The tools call the
- * server's own HTTP API on a loopback address with that key, so they act for the key's merchant
+ * server's own HTTP API, on the address it listens on, with that key, so they act for the key's merchant
  * and environment only, and a {@code prompt} is metered and charged like any gateway request.
  *
  * <p>Checks run in this order: method (GET, DELETE and others get 405), {@code Origin} (403, see
@@ -65,7 +65,7 @@ public final class McpHttpEndpoint implements AutoCloseable {
     }
 
     /**
-     * Creates the endpoint; it answers 503 until {@link #bind} gives it the server's address.
+     * Creates the endpoint, which returns 503 until {@link #bind} gives it the server's address.
      *
      * @param env the environment, for {@code TOLLGATE_MCP_ALLOWED_ORIGINS}
      * @param publicUrl {@code TOLLGATE_PUBLIC_URL}, whose origin may call the endpoint
@@ -84,7 +84,7 @@ public final class McpHttpEndpoint implements AutoCloseable {
 
     /**
      * Starts serving: tools call the API at {@code http://<listenHost>:<port>/}, with a
-     * wildcard or loopback {@code listenHost} replaced by 127.0.0.1.
+     * wildcard address or {@code localhost} replaced by 127.0.0.1.
      */
     public void bind(String listenHost, int port) {
         this.port = port;
@@ -188,7 +188,7 @@ public final class McpHttpEndpoint implements AutoCloseable {
         }
     }
 
-    /** Answers a CORS preflight from an allowed origin, so browser apps there can POST. */
+    /** Responds to a CORS preflight from an allowed origin, so browser apps there can POST. */
     private void preflight(ServerRequest request, ServerResponse response) {
         Optional<String> origin = request.headers().first(HeaderNames.ORIGIN);
         if (!checkOrigin(origin, response)) {

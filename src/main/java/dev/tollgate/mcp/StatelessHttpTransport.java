@@ -31,7 +31,7 @@ import reactor.core.publisher.Mono;
  * The MCP SDK's stateless server transport on a Helidon route: each POST carries one JSON-RPC
  * message and gets the reply in the HTTP response, with no session and no event stream. A
  * request gets 200 with its JSON-RPC response, and a notification or a response gets 202 with no
- * body. Every rejected HTTP request gets a 4xx JSON-RPC error that says what to fix.
+ * body. Every malformed HTTP request gets a 4xx JSON-RPC error that describes the fix.
  *
  * <p>The caller authenticates before this transport runs; {@link #handle} receives the context
  * that the tools need. Thread-safe once the SDK has set the handler.
@@ -177,7 +177,7 @@ final class StatelessHttpTransport implements McpStatelessServerTransport {
 
     /**
      * Returns the SDK's response to a request. Invalid params get a JSON-RPC error with HTTP
-     * 200, as the SDK answers an unknown method or tool.
+     * 200, as the SDK does for an unknown method or tool.
      */
     private McpSchema.JSONRPCResponse reply(JsonNode message, McpTransportContext context) {
         JsonNode id = message.get("id");
