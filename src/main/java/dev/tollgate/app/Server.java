@@ -21,6 +21,7 @@ import dev.tollgate.gateway.RequestRecords;
 import dev.tollgate.gateway.Settlement;
 import dev.tollgate.gateway.UpstreamPolicy;
 import dev.tollgate.gateway.simulator.Simulator;
+import dev.tollgate.mcp.McpHttpEndpoint;
 import dev.tollgate.storage.BatchWriter;
 import dev.tollgate.storage.Database;
 import dev.tollgate.storage.Dialect;
@@ -59,6 +60,8 @@ public final class Server implements AutoCloseable {
     private static final int MAX_BATCH = 256;
     /** How often due subscriptions are renewed. */
     private static final Duration RENEWAL_INTERVAL = Duration.ofSeconds(10);
+    /** The version the MCP server reports to clients. */
+    private static final String VERSION = "0.1.0";
 
     private final Database database;
     private final WebServer webServer;
@@ -66,16 +69,18 @@ public final class Server implements AutoCloseable {
     private final Forwarder forwarder;
     private final ScheduledExecutorService scheduler;
     private final WebhookService webhooks;
+    private final McpHttpEndpoint mcp;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
     private Server(Database database, WebServer webServer, BatchWriter writer, Forwarder forwarder,
-            ScheduledExecutorService scheduler, WebhookService webhooks) {
+            ScheduledExecutorService scheduler, WebhookService webhooks, McpHttpEndpoint mcp) {
         this.database = database;
         this.webServer = webServer;
         this.writer = writer;
         this.forwarder = forwarder;
         this.scheduler = scheduler;
         this.webhooks = webhooks;
+        this.mcp = mcp;
     }
 
     /**
@@ -92,6 +97,7 @@ public final class Server implements AutoCloseable {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("tollgate-scheduler").daemon(true).factory());
         WebhookService webhooks = null;
+        McpHttpEndpoint mcp = null;
         try {
             Ids ids = new Ids(clock);
             // Before any handle opens, since each handle copies the setting that records events.
@@ -139,6 +145,9 @@ public final class Server implements AutoCloseable {
                     config.publicUrl(),
                     webhooks);
             AtomicBoolean ready = new AtomicBoolean();
+            mcp = McpHttpEndpoint.create(secretKeys, config.environment(), config.publicUrl(),
+                    VERSION);
+            McpHttpEndpoint mcpRoutes = mcp;
             WebServer webServer = WebServer.builder()
                     .host(config.host())
                     .port(config.port())
@@ -146,7 +155,10 @@ public final class Server implements AutoCloseable {
                     .connectionOptions(options -> options.tcpNoDelay(true))
                     .directHandlers(TransportErrors.handlers())
                     .shutdownHook(false)
-                    .routing(routing -> ApiRoutes.register(routing, services, ready::get))
+                    .routing(routing -> {
+                        mcpRoutes.register(routing);
+                        ApiRoutes.register(routing, services, ready::get);
+                    })
                     .build()
                     .start();
             if (!webServer.isRunning() || webServer.port() < 0) {
@@ -159,12 +171,16 @@ public final class Server implements AutoCloseable {
             scheduler.scheduleWithFixedDelay(() -> renewDue(renewals),
                     RENEWAL_INTERVAL.toSeconds(), RENEWAL_INTERVAL.toSeconds(), TimeUnit.SECONDS);
             webhooks.startDelivering();
+            mcp.bind(config.host(), webServer.port());
             ready.set(true);
             LOG.info("Tollgate listening host={} port={} database={}", config.host(),
                     webServer.port(), Dialect.redact(config.jdbcUrl()));
-            return new Server(database, webServer, writer, forwarder, scheduler, webhooks);
+            return new Server(database, webServer, writer, forwarder, scheduler, webhooks, mcp);
         } catch (RuntimeException e) {
             scheduler.shutdownNow();
+            if (mcp != null) {
+                mcp.close();
+            }
             if (webhooks != null) {
                 webhooks.close();
             }
@@ -236,6 +252,7 @@ public final class Server implements AutoCloseable {
             LOG.warn("Stopping with gateway requests still running count={}", unfinished);
         }
         scheduler.shutdownNow();
+        mcp.close();
         webServer.stop();
         webhooks.close();
         writer.close();

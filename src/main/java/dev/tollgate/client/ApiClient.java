@@ -34,9 +34,14 @@ public final class ApiClient {
      * @param secretKey the key sent with every call; may be null for calls that need none
      */
     public ApiClient(String baseUrl, String secretKey) {
-        this.baseUrl = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
+        this(URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/"), secretKey,
+                HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build());
+    }
+
+    private ApiClient(URI baseUrl, String secretKey, HttpClient http) {
+        this.baseUrl = baseUrl;
         this.secretKey = secretKey;
-        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+        this.http = http;
     }
 
     /** A gateway reply: the status, the body text and the request id Tollgate assigned. */
@@ -52,9 +57,12 @@ public final class ApiClient {
         return java.util.Optional.ofNullable(secretKey);
     }
 
-    /** Returns a copy that sends {@code newKey}. */
+    /**
+     * Returns a copy that sends {@code newKey}. The copy shares this client's connection pool,
+     * so a server may create one per request.
+     */
     public ApiClient withKey(String newKey) {
-        return new ApiClient(baseUrl.toString(), newKey);
+        return new ApiClient(baseUrl, newKey, http);
     }
 
     public JsonNode get(String path, Map<String, String> query) {

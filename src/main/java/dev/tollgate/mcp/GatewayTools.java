@@ -93,17 +93,20 @@ final class GatewayTools {
             args.node("max_tokens").ifPresent(value -> body.set("max_tokens", value));
             String url = chatUrl(args, model) + "/chat/completions";
             ObjectNode attempt = attempts.addObject().put("model", model);
+            ApiClient.GatewayReply reply;
             try {
-                ApiClient.GatewayReply reply = client.get().forward("POST", url, credential,
-                        body.toString());
-                attempt.put("status", reply.status()).put("request_id", reply.requestId());
-                if (!isRetryable(reply.status())) {
-                    return promptResult(reply, model, attempts);
-                }
-                attempt.put("error", reply.body());
+                reply = client.get().forward("POST", url, credential, body.toString());
             } catch (ApiException e) {
+                // Status 0: the Tollgate server could not be reached, so try the next model.
                 attempt.put("status", 0).put("error", e.getMessage());
+                continue;
             }
+            attempt.put("status", reply.status()).put("request_id", reply.requestId());
+            if (!isRetryable(reply.status())) {
+                // Success or a client error such as 400, which the next model would repeat.
+                return promptResult(reply, model, attempts);
+            }
+            attempt.put("error", reply.body());
         }
         throw new ApiException(502, "Every model failed: " + attempts);
     }

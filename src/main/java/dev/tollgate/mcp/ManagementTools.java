@@ -33,9 +33,16 @@ final class ManagementTools {
             "Page size from 1 to 100 (default 10)");
 
     private final Supplier<ApiClient> client;
+    private final Supplier<String> serverUrl;
 
-    ManagementTools(Supplier<ApiClient> client) {
+    /**
+     * @param client the client each call uses
+     * @param serverUrl the server URL to show clients, which differs from the client's own URL
+     *     when the server calls itself
+     */
+    ManagementTools(Supplier<ApiClient> client, Supplier<String> serverUrl) {
         this.client = client;
+        this.serverUrl = serverUrl;
     }
 
     List<ToolSpec> all() {
@@ -157,8 +164,9 @@ final class ManagementTools {
         ObjectNode result = JSON.createObjectNode();
         result.put("forward_token", Base64.getEncoder().encodeToString(
                 token.toString().getBytes(StandardCharsets.UTF_8)));
-        result.put("usage", "Send it as 'Authorization: Bearer <token>' to "
-                + client.get().baseUrl() + "v1/forward?u=<provider URL>");
+        String url = serverUrl.get();
+        result.put("usage", "Send it as 'Authorization: Bearer <token>' to " + url
+                + (url.endsWith("/") ? "" : "/") + "v1/forward?u=<provider URL>");
         return result;
     }
 

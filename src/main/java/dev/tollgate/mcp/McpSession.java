@@ -2,15 +2,12 @@ package dev.tollgate.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.client.ApiClient;
 import dev.tollgate.client.ApiException;
 import dev.tollgate.client.BrowserLogin;
 import dev.tollgate.client.StoredLogin;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
-import io.modelcontextprotocol.spec.McpSchema;
-import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,14 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The tools of Tollgate's MCP server, bound to one server URL and secret key. The {@code login}
- * tool replaces the key for the rest of the session. Tool failures (bad arguments, API errors)
- * are returned as tool errors with the reason, never as protocol errors.
+ * The tools of Tollgate's MCP server on stdio, bound to one server URL and secret key. The
+ * {@code login} tool replaces the key for the rest of the session.
  */
 public final class McpSession {
     private static final Logger LOG = LoggerFactory.getLogger(McpSession.class);
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AtomicReference<ApiClient> client;
     private final Path credentialsFile;
@@ -51,38 +46,15 @@ public final class McpSession {
                 + " page, waits up to " + BrowserLogin.MAX_WAIT.toSeconds() + " seconds for the"
                 + " merchant to approve, and stores a new secret key in " + credentialsFile
                 + " (mode 0600) for this and later sessions.", args -> login()));
-        specs.addAll(new GatewayTools(client::get).all());
-        specs.addAll(new ManagementTools(client::get).all());
-        return specs.stream().map(this::toSdk).toList();
+        specs.addAll(ToolCalls.apiTools(client::get, () -> client.get().baseUrl()));
+        return specs.stream().map(McpSession::toSdk).toList();
     }
 
-    private SyncToolSpecification toSdk(ToolSpec spec) {
-        McpSchema.Tool tool = McpSchema.Tool.builder()
-                .name(spec.name())
-                .description(spec.description())
-                .inputSchema(spec.inputSchema())
-                .build();
+    private static SyncToolSpecification toSdk(ToolSpec spec) {
         return SyncToolSpecification.builder()
-                .tool(tool)
-                .callHandler((exchange, request) -> run(spec, request.arguments()))
+                .tool(ToolCalls.describe(spec))
+                .callHandler((exchange, request) -> ToolCalls.run(spec, request.arguments()))
                 .build();
-    }
-
-    private static CallToolResult run(ToolSpec spec, java.util.Map<String, Object> arguments) {
-        try {
-            JsonNode result = spec.handler().call(ToolArguments.check(spec.params(), arguments));
-            return CallToolResult.builder().addTextContent(JSON.writeValueAsString(result))
-                    .isError(false).build();
-        } catch (ToolArgumentException | ApiException e) {
-            return error(e.getMessage());
-        } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
-            LOG.error("Tool failed tool={}", spec.name(), e);
-            return error("Tool " + spec.name() + " failed: " + e);
-        }
-    }
-
-    private static CallToolResult error(String message) {
-        return CallToolResult.builder().addTextContent(message).isError(true).build();
     }
 
     private JsonNode login() {
