@@ -51,6 +51,8 @@ public final class CheckoutSessions {
     public static final Duration LIFETIME = Duration.ofMinutes(60);
     /** The secret key id of a caller acting through the checkout page, which uses no key. */
     public static final String CHECKOUT_PAGE_KEY_ID = "checkout_page";
+    /** The failure code of a processor request that failed for a reason other than the card. */
+    private static final String PROCESSOR_ERROR = "processor_error";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String COLUMNS = "id, checkout_mode, origin_url, plan_id, customer_id,"
@@ -221,7 +223,7 @@ public final class CheckoutSessions {
             return stripe.saveCard(paymentMethodId, session.id() + ":save:" + paymentMethodId);
         } catch (PaymentProcessorException e) {
             if (!e.cardDeclined()) {
-                throw ApiError.upstream(502, "processor_error", "The payment could not be"
+                throw ApiError.upstream(502, PROCESSOR_ERROR, "The payment could not be"
                         + " processed because the card processor failed. Try again later.");
             }
             PaymentProcessor.ChargeResult declined = PaymentProcessor.ChargeResult.failure(
@@ -244,6 +246,10 @@ public final class CheckoutSessions {
                 idempotencyKey, paymentMethod, amount, "Checkout " + session.id()));
         if (!result.succeeded()) {
             recordFailedPayment(caller, session, amount, result);
+            if (PROCESSOR_ERROR.equals(result.failureCode())) {
+                // The card is not at fault, so the page keeps it and the customer may retry.
+                throw ApiError.upstream(502, PROCESSOR_ERROR, result.message());
+            }
             throw ApiError.paymentRequired(result.failureCode(), customerMessage(result));
         }
         return complete(caller, session, phone, amount, result.cardLast4(), paymentMethod);

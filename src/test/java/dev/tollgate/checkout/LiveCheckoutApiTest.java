@@ -256,6 +256,22 @@ class LiveCheckoutApiTest {
                 .contains("pm_standin_" + StripeStandIn.CARD_SUCCEEDS + "_");
     }
 
+    @Test
+    void stripeFailureGets502() {
+        Checkouts.Session session = verifiedSession("25.00", newPhone());
+
+        ApiResponse onSave = pay(session, paymentMethod(StripeStandIn.CARD_API_ERROR_ON_SAVE));
+        ApiResponse onCharge = pay(session,
+                paymentMethod(StripeStandIn.CARD_API_ERROR_ON_CHARGE));
+
+        assertError(onSave, 502, "processor_error", null);
+        assertError(onCharge, 502, "processor_error", null);
+        assertThat(onCharge.at("/error/message")).contains("Try again later");
+        assertThat(completedAt(session.id())).isNull();
+        assertThat(pay(session, paymentMethod(StripeStandIn.CARD_SUCCEEDS)).status())
+                .isEqualTo(200);
+    }
+
     private static long failedLiveCheckoutPayments() {
         return query(handle -> handle.createQuery("SELECT COUNT(*) FROM payments WHERE"
                         + " environment = 'live' AND status = 'failed'"

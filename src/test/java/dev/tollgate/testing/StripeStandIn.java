@@ -25,7 +25,9 @@ import java.util.regex.Pattern;
  * {@code pm_standin_<card digits>_<n>}, and the card digits choose the outcome, after Stripe's
  * test cards: {@link #CARD_DECLINED_ON_SAVE} is declined when the customer is created,
  * {@link #CARD_DECLINED_ON_CHARGE} is saved and then declined, {@link #CARD_NEEDS_AUTHENTICATION}
- * is declined as needing authentication, and any other card succeeds. Thread-safe.
+ * is declined as needing authentication, and any other card succeeds. Two numbers of this
+ * stand-in only make Stripe itself fail with 500: {@link #CARD_API_ERROR_ON_SAVE} and
+ * {@link #CARD_API_ERROR_ON_CHARGE}. Thread-safe.
  */
 public final class StripeStandIn implements AutoCloseable {
     public static final String SECRET_KEY = "sk_test_standin" + "0".repeat(16);
@@ -34,6 +36,8 @@ public final class StripeStandIn implements AutoCloseable {
     public static final String CARD_DECLINED_ON_SAVE = "4000000000000002";
     public static final String CARD_DECLINED_ON_CHARGE = "4000000000000341";
     public static final String CARD_NEEDS_AUTHENTICATION = "4000002760003184";
+    public static final String CARD_API_ERROR_ON_SAVE = "4000000000000500";
+    public static final String CARD_API_ERROR_ON_CHARGE = "4000000000000501";
     private static final Pattern STANDIN_METHOD = Pattern.compile("pm_standin_([0-9]+)_[0-9]+");
 
     /** An API request: the path, its headers of interest, its form fields and the status sent. */
@@ -123,9 +127,13 @@ public final class StripeStandIn implements AutoCloseable {
     }
 
     private Response createCustomer(Map<String, String> form) {
-        if (CARD_DECLINED_ON_SAVE.equals(cardDigits(form.get("payment_method")))) {
+        String card = cardDigits(form.get("payment_method"));
+        if (CARD_DECLINED_ON_SAVE.equals(card)) {
             return new Response(402, error("card_error", "card_declined", "generic_decline",
                     "Your card was declined."));
+        }
+        if (CARD_API_ERROR_ON_SAVE.equals(card)) {
+            return apiError();
         }
         return new Response(200, "{\"id\":\"cus_standin" + ids.incrementAndGet()
                 + "\",\"object\":\"customer\"}");
@@ -137,6 +145,9 @@ public final class StripeStandIn implements AutoCloseable {
             return new Response(402, error("card_error", "card_declined", "generic_decline",
                     "Your card was declined."));
         }
+        if (CARD_API_ERROR_ON_CHARGE.equals(card)) {
+            return apiError();
+        }
         if (CARD_NEEDS_AUTHENTICATION.equals(card)) {
             return new Response(402, error("card_error", "authentication_required",
                     "authentication_required", "Your card was declined. This transaction"
@@ -145,6 +156,11 @@ public final class StripeStandIn implements AutoCloseable {
         return new Response(200, "{\"id\":\"pi_standin" + ids.incrementAndGet()
                 + "\",\"object\":\"payment_intent\",\"status\":\"succeeded\",\"amount\":"
                 + form.get("amount") + ",\"currency\":\"usd\"}");
+    }
+
+    private static Response apiError() {
+        return new Response(500, error("api_error", "internal_error", null,
+                "An unknown error occurred."));
     }
 
     /** Returns the card digits in a stand-in payment method id, or "" for any other id. */
