@@ -1,6 +1,8 @@
 // Script of the hosted checkout page. It walks the customer through phone number, one-time
 // code, card and confirmation, calling this server's JSON steps, and reports the result to the
-// page that framed it with postMessage, addressed only to the merchant's origin.
+// page that framed it with postMessage, addressed only to the merchant's origin. Sandbox pages
+// take a test card number. Live pages load Stripe.js, whose card Element turns the card into a
+// payment method id, so the card number never reaches this server.
 
 const SUCCESS = "lava_checkout_success";
 const CANCEL = "lava_checkout_cancel";
@@ -37,7 +39,11 @@ function startCheckout(root) {
   const base = window.location.pathname.replace(/\/$/, "");
   const status = document.getElementById("status");
   const steps = ["step-phone", "step-code", "step-card", "step-confirm", "step-result"];
-  let cardNumber = "";
+  const stripeCard = sandbox ? null : stripeCardForm(root.dataset.stripeJsUrl,
+    root.dataset.stripeKey);
+  // The payment step's body: {card_number} in sandbox, {payment_method_id} live.
+  let payment = null;
+  let paymentDue = true;
   let finished = false;
 
   showExpiry(root.dataset.expiresAt);
@@ -45,6 +51,10 @@ function startCheckout(root) {
     for (const id of ["sandbox-badge", "code-hint", "card-hint"]) {
       document.getElementById(id).hidden = false;
     }
+  }
+  if (stripeCard) {
+    document.getElementById("card-entry").hidden = true;
+    document.getElementById("card-element-entry").hidden = false;
   }
   if (phoneEnding) {
     document.getElementById("phone-entry").hidden = true;
@@ -57,9 +67,23 @@ function startCheckout(root) {
       document.getElementById(id).hidden = id !== stepId;
     }
     const step = document.getElementById(stepId);
-    const field = step.querySelector("input:not([hidden])");
-    const visibleField = field && field.offsetParent !== null ? field : null;
-    (visibleField || step.querySelector("h2")).focus();
+    const field = [...step.querySelectorAll("input")].find((input) => input.offsetParent !== null);
+    (field || step.querySelector("h2")).focus();
+    // Stripe's card fields live in a frame that no selector here reaches.
+    if (stepId === "step-card" && stripeCard && !field) stripeCard.focus();
+  }
+
+  function showConfirm(last4) {
+    document.getElementById("confirm-paid").hidden = !paymentDue;
+    document.getElementById("confirm-free").hidden = paymentDue;
+    document.getElementById("change-card").hidden = !paymentDue;
+    if (paymentDue) {
+      document.getElementById("confirm-last4").textContent = last4 || "";
+      document.getElementById("confirm-card").hidden = !last4;
+    } else {
+      document.getElementById("pay").textContent = "Confirm";
+    }
+    show("step-confirm");
   }
 
   function say(text) {
@@ -136,7 +160,12 @@ function startCheckout(root) {
     run(event.currentTarget, async () => {
       const code = document.getElementById("code").value.trim();
       const result = await post("code", { code });
-      show("step-card");
+      paymentDue = result.payment_due !== false;
+      if (paymentDue) {
+        show("step-card");
+      } else {
+        showConfirm("");
+      }
       say(result.returning_customer ? "Welcome back. Your phone number is verified."
         : "Your phone number is verified.");
     });
@@ -145,15 +174,30 @@ function startCheckout(root) {
   document.getElementById("step-card").addEventListener("submit", (event) => {
     event.preventDefault();
     run(event.currentTarget, async () => {
+      if (stripeCard) {
+        const method = await stripeCard.createPaymentMethod();
+        payment = { payment_method_id: method.id };
+        showConfirm(method.card && method.card.last4);
+        return;
+      }
       const digits = document.getElementById("card").value.replace(/[\s-]/g, "");
       if (!/^[0-9]{12,19}$/.test(digits)) {
         throw new Error("Enter the card number: 12 to 19 digits.");
       }
-      cardNumber = digits;
-      document.getElementById("confirm-last4").textContent = digits.slice(-4);
-      show("step-confirm");
+      payment = { card_number: digits };
+      showConfirm(digits.slice(-4));
     });
   });
+
+  function askForAnotherCard() {
+    payment = null;
+    if (stripeCard) {
+      stripeCard.clear();
+    } else {
+      document.getElementById("card").value = "";
+    }
+    show("step-card");
+  }
 
   document.getElementById("change-card").addEventListener("click", () => {
     say("");
@@ -165,15 +209,14 @@ function startCheckout(root) {
     run(event.currentTarget, async () => {
       let result;
       try {
-        result = await post("payment", { card_number: cardNumber });
+        result = await post("payment", paymentDue ? payment : {});
       } catch (error) {
         if (error.status === 402 || error.code === "invalid_value") {
-          document.getElementById("card").value = "";
-          show("step-card");
+          askForAnotherCard();
         }
         throw error;
       }
-      cardNumber = "";
+      payment = null;
       finished = true;
       show("step-result");
       say("Payment complete.");
@@ -199,6 +242,52 @@ function startCheckout(root) {
   });
 
   show("step-phone");
+}
+
+// Loads Stripe.js and mounts its card Element in #card-element. Returns the calls the page
+// needs; createPaymentMethod resolves to Stripe's PaymentMethod object ({id: "pm_...", card}).
+function stripeCardForm(scriptUrl, publishableKey) {
+  let element = null;
+  const ready = loadScript(scriptUrl).then(() => {
+    const stripe = window.Stripe(publishableKey);
+    element = stripe.elements().create("card");
+    element.mount("#card-element");
+    return stripe;
+  });
+  // The failure is reported when the customer submits the card, not as an unhandled rejection.
+  ready.catch(() => {});
+  return {
+    focus() {
+      if (element) element.focus();
+    },
+    clear() {
+      if (element) element.clear();
+    },
+    async createPaymentMethod() {
+      let stripe;
+      try {
+        stripe = await ready;
+      } catch {
+        throw new Error("The card form could not be loaded. Check your connection and reload"
+          + " the page.");
+      }
+      const result = await stripe.createPaymentMethod({ type: "card", card: element });
+      if (result.error) {
+        throw new Error(result.error.message || "Check the card details and try again.");
+      }
+      return result.paymentMethod;
+    },
+  };
+}
+
+function loadScript(url) {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = url;
+    script.addEventListener("load", resolve);
+    script.addEventListener("error", () => reject(new Error(`Loading ${url} failed`)));
+    document.head.append(script);
+  });
 }
 
 function showExpiry(expiresAt) {

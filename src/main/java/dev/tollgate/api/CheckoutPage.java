@@ -4,6 +4,7 @@ import dev.tollgate.checkout.CheckoutSession;
 import dev.tollgate.checkout.EmbeddedCheckout;
 import dev.tollgate.checkout.Origins;
 import dev.tollgate.checkout.PhoneVerifications;
+import dev.tollgate.checkout.StripeJsSettings;
 import dev.tollgate.core.ApiError;
 import dev.tollgate.core.Environment;
 import dev.tollgate.storage.Timestamps;
@@ -18,12 +19,20 @@ import java.util.regex.Pattern;
  * Renders the hosted checkout page from the {@code templates/checkout.html} and
  * {@code templates/checkout-error.html} templates. Every value is HTML-escaped, and values the
  * script needs go in {@code data-} attributes, because the page's policy forbids inline script.
+ * Only live pages name Stripe.js and the publishable key, so sandbox pages load no third-party
+ * script.
  */
 final class CheckoutPage {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([a-z_]+)}}");
 
     private final String template = load("checkout.html");
     private final String errorTemplate = load("checkout-error.html");
+    private final Optional<StripeJsSettings> stripeJs;
+
+    /** @param stripeJs what live pages need to load Stripe.js, absent when not configured */
+    CheckoutPage(Optional<StripeJsSettings> stripeJs) {
+        this.stripeJs = stripeJs;
+    }
 
     /** A page body and the HTTP status to send with it. */
     record Rendered(int status, String html) {
@@ -39,6 +48,9 @@ final class CheckoutPage {
         values.put("origin", Origins.of(session.originUrl()));
         values.put("expires_at", Timestamps.format(session.expiresAt()));
         values.put("sandbox", String.valueOf(sandbox));
+        Optional<StripeJsSettings> liveStripeJs = sandbox ? Optional.empty() : stripeJs;
+        values.put("stripe_js_url", liveStripeJs.map(StripeJsSettings::scriptUrl).orElse(""));
+        values.put("stripe_key", liveStripeJs.map(StripeJsSettings::publishableKey).orElse(""));
         values.put("item_name", summary.itemName());
         values.put("price", "$" + summary.amount().toDisplay());
         values.put("price_period", summary.billingInterval().map(interval -> " per " + interval)

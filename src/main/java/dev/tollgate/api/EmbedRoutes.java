@@ -1,7 +1,9 @@
 package dev.tollgate.api;
 
 import dev.tollgate.checkout.EmbeddedCheckout;
+import dev.tollgate.checkout.StripeJsSettings;
 import dev.tollgate.core.ApiError;
+import dev.tollgate.core.Environment;
 import dev.tollgate.storage.Timestamps;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
@@ -18,10 +20,11 @@ import java.util.Optional;
  */
 final class EmbedRoutes {
     private final EmbeddedCheckout checkout;
-    private final CheckoutPage page = new CheckoutPage();
+    private final CheckoutPage page;
 
     EmbedRoutes(EmbeddedCheckout checkout) {
         this.checkout = checkout;
+        this.page = new CheckoutPage(checkout.stripeJs());
     }
 
     void register(HttpRouting.Builder routing) {
@@ -41,8 +44,13 @@ final class EmbedRoutes {
         String secret = request.path().pathParameters().get("secret");
         Optional<String> frameOrigin = checkout.frameOrigin(secret);
         CheckoutPage.Rendered rendered;
+        Optional<StripeJsSettings> stripeJs = Optional.empty();
         try {
-            rendered = page.render(checkout.open(secret));
+            EmbeddedCheckout.Summary summary = checkout.open(secret);
+            rendered = page.render(summary);
+            if (summary.opened().owner().environment() == Environment.LIVE) {
+                stripeJs = checkout.stripeJs();
+            }
         } catch (ApiError e) {
             rendered = page.renderError(e, frameOrigin);
         }
@@ -52,15 +60,23 @@ final class EmbedRoutes {
         // The secret is in the URL, so no page it links to may learn it from the Referer.
         response.header("Referrer-Policy", "no-referrer");
         response.header("X-Content-Type-Options", "nosniff");
-        response.header("Content-Security-Policy", contentSecurityPolicy(frameOrigin));
+        response.header("Content-Security-Policy", contentSecurityPolicy(frameOrigin, stripeJs));
         response.send(rendered.html());
     }
 
-    /** Allows only this server's script and styles, and framing only by the merchant's origin. */
-    static String contentSecurityPolicy(Optional<String> frameOrigin) {
-        return "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self';"
-                + " img-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors "
-                + frameOrigin.orElse("'none'");
+    /**
+     * Allows only this server's script and styles, and framing only by the merchant's origin.
+     * A live page also allows Stripe.js: its script, the card frames it creates, and its calls
+     * to Stripe's API.
+     */
+    static String contentSecurityPolicy(Optional<String> frameOrigin,
+            Optional<StripeJsSettings> stripeJs) {
+        String scripts = stripeJs.map(s -> "'self' " + s.scriptOrigin()).orElse("'self'");
+        String connections = stripeJs.map(s -> "'self' " + s.apiOrigin()).orElse("'self'");
+        String frames = stripeJs.map(s -> " frame-src " + s.scriptOrigin() + ";").orElse("");
+        return "default-src 'none'; script-src " + scripts + "; style-src 'self'; connect-src "
+                + connections + ";" + frames + " img-src 'self'; form-action 'none';"
+                + " base-uri 'none'; frame-ancestors " + frameOrigin.orElse("'none'");
     }
 
     private Reply sendCode(ServerRequest request) {
@@ -72,13 +88,18 @@ final class EmbedRoutes {
 
     private Reply verifyCode(ServerRequest request) {
         String code = Call.readBody(request).requiredText("code", 20).strip();
-        boolean returning = checkout.verifyCode(secret(request), code);
-        return Reply.ok(Map.of("verified", true, "returning_customer", returning));
+        EmbeddedCheckout.Verified verified = checkout.verifyCode(secret(request), code);
+        return Reply.ok(Map.of("verified", true,
+                "returning_customer", verified.returningCustomer(),
+                "payment_due", verified.paymentDue()));
     }
 
     private Reply pay(ServerRequest request) {
-        String card = Call.readBody(request).requiredText("card_number", 40);
-        EmbeddedCheckout.Completed completed = checkout.pay(secret(request), card);
+        JsonBody body = Call.readBody(request);
+        Optional<String> card = body.optionalText("card_number", 40);
+        Optional<String> paymentMethodId = body.optionalText("payment_method_id", 255);
+        EmbeddedCheckout.Completed completed = checkout.pay(secret(request), card,
+                paymentMethodId);
         // The Lava protocol calls the customer a connection, so both ids name the same customer.
         return Reply.ok(Map.of("checkout_session_id", completed.checkoutSessionId(),
                 "connection_id", completed.customerId(),

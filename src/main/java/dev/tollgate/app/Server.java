@@ -10,6 +10,7 @@ import dev.tollgate.billing.ledger.Ledger;
 import dev.tollgate.checkout.CheckoutSessions;
 import dev.tollgate.checkout.EmbeddedCheckout;
 import dev.tollgate.checkout.PhoneVerifications;
+import dev.tollgate.payments.PaymentProcessors;
 import dev.tollgate.payments.SandboxCardProcessor;
 import dev.tollgate.core.Ids;
 import dev.tollgate.customers.Customers;
@@ -110,19 +111,19 @@ public final class Server implements AutoCloseable {
             PriceCatalogue prices = PriceCatalogue.load(config.pricesFile());
             Subscriptions subscriptions = new Subscriptions(database.jdbi(), ids, clock, ledger);
             Customers customers = new Customers(database.jdbi(), ids, clock, subscriptions);
-            SandboxCardProcessor sandboxPayments = new SandboxCardProcessor();
-            TopUps topUps = new TopUps(database.jdbi(), ids, clock, ledger, sandboxPayments);
+            PaymentProcessors payments = new PaymentProcessors(new SandboxCardProcessor(),
+                    LiveCheckoutSettings.paymentProcessor(config.environment()));
+            TopUps topUps = new TopUps(database.jdbi(), ids, clock, ledger, payments);
             Settlement settlement = new Settlement(writer, ledger, prices, clock, topUps);
             Renewals renewals = new Renewals(database.jdbi(), ids, clock, ledger, subscriptions,
-                    sandboxPayments);
+                    payments);
             Forwarder forwarder = new Forwarder(secretKeys,
                     new Admission(database.jdbi(), writer, ledger, prices, topUps), settlement,
                     new UpstreamPolicy(UpstreamPolicy.parseOverrides(
                             config.upstreamOverrides().orElse(null))),
                     ProviderKeys.from(config.environment()), new Simulator(clock), ids, clock);
             CheckoutSessions checkoutSessions = new CheckoutSessions(database.jdbi(), ids, clock,
-                    customers, subscriptions, ledger, sandboxPayments,
-                    LiveCheckoutSettings.paymentProcessor(config.environment()));
+                    customers, subscriptions, ledger, payments);
             ApiRoutes.Services services = new ApiRoutes.Services(
                     secretKeys,
                     new Meters(database.jdbi(), ids, clock),
@@ -135,7 +136,8 @@ public final class Server implements AutoCloseable {
                     new EmbeddedCheckout(database.jdbi(), checkoutSessions,
                             new PhoneVerifications(database.jdbi(), clock,
                                     LiveCheckoutSettings.smsSender(config.environment())),
-                            LiveCheckoutSettings.missing(config.environment())),
+                            LiveCheckoutSettings.missing(config.environment()),
+                            LiveCheckoutSettings.stripeJs(config.environment())),
                     forwarder,
                     new RequestRecords(database.jdbi()),
                     new ManualUsage(database.jdbi(), settlement, ids, clock),

@@ -12,6 +12,9 @@ import dev.tollgate.customers.Customer;
 import dev.tollgate.customers.Customers;
 import dev.tollgate.money.Money;
 import dev.tollgate.payments.PaymentProcessor;
+import dev.tollgate.payments.PaymentProcessorException;
+import dev.tollgate.payments.PaymentProcessors;
+import dev.tollgate.payments.StripeCardProcessor;
 import dev.tollgate.storage.Timestamps;
 import dev.tollgate.subscriptions.ActiveSubscription;
 import dev.tollgate.subscriptions.CreditBundle;
@@ -41,12 +44,15 @@ import org.jdbi.v3.core.Jdbi;
  * Checkout sessions: creation by the merchant's backend, and completion, which finds or creates
  * the customer, takes the payment, then starts the subscription or adds the bundle credit in one
  * transaction. A session expires {@link #LIFETIME} after creation and completes at most once.
- * Thread-safe.
+ * Sandbox sessions charge sandbox test cards; live sessions save the card with Stripe and charge
+ * the saved card, which later renewals and top-ups charge again. Thread-safe.
  */
 public final class CheckoutSessions {
     public static final Duration LIFETIME = Duration.ofMinutes(60);
     /** The secret key id of a caller acting through the checkout page, which uses no key. */
     public static final String CHECKOUT_PAGE_KEY_ID = "checkout_page";
+    /** The failure code of a processor request that failed for a reason other than the card. */
+    private static final String PROCESSOR_ERROR = "processor_error";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String COLUMNS = "id, checkout_mode, origin_url, plan_id, customer_id,"
@@ -58,21 +64,17 @@ public final class CheckoutSessions {
     private final Customers customers;
     private final Subscriptions subscriptions;
     private final Ledger ledger;
-    private final PaymentProcessor sandboxPayments;
-    private final Optional<PaymentProcessor> livePayments;
+    private final PaymentProcessors processors;
 
-    /** @param livePayments the card processor for live sessions, absent when not configured */
     public CheckoutSessions(Jdbi jdbi, Ids ids, Clock clock, Customers customers,
-            Subscriptions subscriptions, Ledger ledger, PaymentProcessor sandboxPayments,
-            Optional<PaymentProcessor> livePayments) {
+            Subscriptions subscriptions, Ledger ledger, PaymentProcessors processors) {
         this.jdbi = jdbi;
         this.ids = ids;
         this.clock = clock;
         this.customers = customers;
         this.subscriptions = subscriptions;
         this.ledger = ledger;
-        this.sandboxPayments = sandboxPayments;
-        this.livePayments = livePayments;
+        this.processors = processors;
     }
 
     /** A session found by its secret, with the merchant and environment that own it. */
@@ -166,45 +168,101 @@ public final class CheckoutSessions {
             throw ApiError.forbidden("sandbox_only", "Test helpers work only with sandbox keys"
                     + " (aks_test_...).");
         }
-        return completeWith(caller, sessionId, phone, cardNumber, sandboxPayments);
+        return completeVerified(caller, sessionId, phone, Optional.of(cardNumber));
     }
 
     /**
-     * Completes a session for a customer whose phone number the checkout page verified, charging
-     * the card with the environment's processor.
+     * Completes a session for a customer whose phone number the checkout page verified.
+     * {@code payment} is a card number in sandbox, and live the id of a Stripe payment method
+     * ({@code pm_...}) that Stripe.js created in the browser. When nothing is due now (see
+     * {@link #amountDue}), no card is charged or stored and {@code payment} may be empty.
      *
-     * @throws ApiError as {@link #completeForTest}, and 503 when live payments are not configured
+     * @throws ApiError as {@link #completeForTest}, 400 when a payment is due and
+     *     {@code payment} is empty, 502 when Stripe fails, and 503 when live payments are not
+     *     configured
      */
     public CheckoutSession completeVerified(Caller caller, String sessionId, String phone,
-            String cardNumber) {
-        PaymentProcessor processor = caller.environment() == Environment.SANDBOX
-                ? sandboxPayments
-                : livePayments.orElseThrow(() -> ApiError.notConfigured("payments_not_configured",
-                        "Live checkout cannot take payments: set STRIPE_SECRET_KEY on the server."));
-        return completeWith(caller, sessionId, phone, cardNumber, processor);
-    }
-
-    private CheckoutSession completeWith(Caller caller, String sessionId, String phone,
-            String cardNumber, PaymentProcessor processor) {
+            Optional<String> payment) {
         CheckoutSession session = jdbi.withHandle(handle -> find(handle, caller, sessionId))
                 .orElseThrow(() -> ApiError.notFound("checkout session", sessionId));
         checkOpen(session);
-        Money amount = jdbi.withHandle(handle -> isDowngrade(handle, caller, session, phone)
-                ? Money.ZERO : amountOf(handle, caller, session));
-        if (!amount.isZero()) {
-            // One key per session and card: a retry with the same card returns the first outcome,
-            // and another card after a decline is a new charge.
-            String idempotencyKey = session.id() + ":" + hash(cardNumber).substring(0, 16);
-            PaymentProcessor.ChargeResult result = processor.charge(
-                    new PaymentProcessor.ChargeRequest(idempotencyKey, cardNumber, amount,
-                            "Checkout " + session.id()));
-            if (!result.succeeded()) {
-                recordFailedPayment(caller, session, amount, result);
-                throw ApiError.paymentRequired(result.failureCode(), result.message());
-            }
-            return complete(caller, session, phone, amount, result.cardLast4(), cardNumber);
+        Money amount = amountDue(caller, session, phone);
+        if (amount.isZero()) {
+            return complete(caller, session, phone, amount, null, null);
         }
-        return complete(caller, session, phone, amount, null, cardNumber);
+        if (caller.environment() == Environment.SANDBOX) {
+            String cardNumber = payment.orElseThrow(() -> ApiError.missing("card_number"))
+                    .replaceAll("[\\s-]", "");
+            return chargeAndComplete(caller, session, phone, amount, processors.sandbox(),
+                    cardNumber);
+        }
+        String paymentMethodId = payment.orElseThrow(() -> ApiError.missing("payment_method_id"));
+        StripeCardProcessor stripe = processors.live().orElseThrow(() -> ApiError.notConfigured(
+                "payments_not_configured", "Live checkout cannot take payments: set"
+                        + " STRIPE_SECRET_KEY on the server."));
+        String savedCard = saveCard(caller, session, amount, stripe, paymentMethodId);
+        return chargeAndComplete(caller, session, phone, amount, stripe, savedCard);
+    }
+
+    /**
+     * Returns what completing the session charges now: zero for a free plan, and for a move to
+     * a cheaper plan, which takes effect and is paid at the end of the current cycle.
+     */
+    public Money amountDue(Caller caller, CheckoutSession session, String phone) {
+        return jdbi.withHandle(handle -> isDowngrade(handle, caller, session, phone)
+                ? Money.ZERO : amountOf(handle, caller, session));
+    }
+
+    /** Saves a live card as a Stripe customer and returns its {@code cus_...|pm_...} reference. */
+    private String saveCard(Caller caller, CheckoutSession session, Money amount,
+            StripeCardProcessor stripe, String paymentMethodId) {
+        try {
+            // A retry with the same payment method reuses the Stripe customer of the first try.
+            // TODO: attach the card to a returning customer's Stripe customer instead of
+            // creating a new Stripe customer for every card.
+            return stripe.saveCard(paymentMethodId, session.id() + ":save:" + paymentMethodId);
+        } catch (PaymentProcessorException e) {
+            if (!e.cardDeclined()) {
+                throw ApiError.upstream(502, PROCESSOR_ERROR, "The payment could not be"
+                        + " processed because the card processor failed. Try again later.");
+            }
+            PaymentProcessor.ChargeResult declined = PaymentProcessor.ChargeResult.failure(
+                    e.failureCode(), e.getMessage(), null);
+            recordFailedPayment(caller, session, amount, declined);
+            throw ApiError.paymentRequired(declined.failureCode(), declined.message());
+        }
+    }
+
+    /**
+     * Charges {@code paymentMethod} (sandbox card digits, or a saved Stripe card) and completes
+     * the session, storing the method for later renewals and top-ups.
+     */
+    private CheckoutSession chargeAndComplete(Caller caller, CheckoutSession session, String phone,
+            Money amount, PaymentProcessor processor, String paymentMethod) {
+        // One key per session and card: a retry with the same card returns the first outcome,
+        // and another card after a decline is a new charge.
+        String idempotencyKey = session.id() + ":" + hash(paymentMethod).substring(0, 16);
+        PaymentProcessor.ChargeResult result = processor.charge(new PaymentProcessor.ChargeRequest(
+                idempotencyKey, paymentMethod, amount, "Checkout " + session.id()));
+        if (!result.succeeded()) {
+            recordFailedPayment(caller, session, amount, result);
+            if (PROCESSOR_ERROR.equals(result.failureCode())) {
+                // The card is not at fault, so the page keeps it and the customer may retry.
+                throw ApiError.upstream(502, PROCESSOR_ERROR, result.message());
+            }
+            throw ApiError.paymentRequired(result.failureCode(), customerMessage(result));
+        }
+        return complete(caller, session, phone, amount, result.cardLast4(), paymentMethod);
+    }
+
+    private static String customerMessage(PaymentProcessor.ChargeResult result) {
+        if ("authentication_required".equals(result.failureCode())) {
+            // TODO: confirm the PaymentIntent on the page with Stripe.js (3-D Secure) instead of
+            // asking for another card.
+            return "Your bank asks to confirm this payment, which this checkout cannot do yet."
+                    + " Use another card.";
+        }
+        return result.message();
     }
 
     /**
@@ -235,8 +293,9 @@ public final class CheckoutSessions {
                 .cost();
     }
 
+    /** Completes a paid or free session; {@code paymentMethod} is null when nothing was charged. */
     private CheckoutSession complete(Caller caller, CheckoutSession session, String phone,
-            Money amount, String cardLast4, String cardNumber) {
+            Money amount, String cardLast4, String paymentMethod) {
         return jdbi.inTransaction(handle -> {
             Instant now = clock.instant();
             Customer customer = customerFor(handle, caller, session, phone);
@@ -252,8 +311,8 @@ public final class CheckoutSessions {
                         + session.id() + "' is already completed.");
             }
             insertPayment(handle, caller, customer.id(), session, amount, "succeeded", null, cardLast4);
-            if (cardNumber != null) {
-                savePaymentMethod(handle, customer.id(), cardNumber);
+            if (paymentMethod != null) {
+                savePaymentMethod(handle, customer.id(), paymentMethod);
             }
             fulfil(handle, caller, session, customer.id());
             CheckoutSession completed = find(handle, caller, session.id()).orElseThrow();
@@ -301,11 +360,13 @@ public final class CheckoutSessions {
                 && plan.get().periodAmount().compareTo(current.get().plan().periodAmount()) < 0;
     }
 
-    private static void savePaymentMethod(Handle handle, String customerId, String cardNumber) {
-        // Sandbox only accepts the published test card numbers, so storing one is harmless;
-        // a live processor stores its own saved-method id here instead.
+    /**
+     * Stores the method that renewals and top-ups charge: in sandbox a published test card
+     * number, which is harmless to store, and live the Stripe reference {@code cus_...|pm_...}.
+     */
+    private static void savePaymentMethod(Handle handle, String customerId, String paymentMethod) {
         handle.createUpdate("UPDATE customers SET payment_method = :method WHERE id = :id")
-                .bind("method", cardNumber.replaceAll("[\\s-]", ""))
+                .bind("method", paymentMethod)
                 .bind("id", customerId)
                 .execute();
     }

@@ -28,17 +28,26 @@ public final class EmbeddedCheckout {
     private final CheckoutSessions sessions;
     private final PhoneVerifications verifications;
     private final List<String> missingLiveSettings;
+    private final Optional<StripeJsSettings> stripeJs;
 
     /**
      * @param missingLiveSettings the names of unset environment variables that live checkout
      *     needs. While any is missing, live sessions are rejected with 503 naming them.
+     * @param stripeJs what live pages need to load Stripe.js, absent when not configured
      */
     public EmbeddedCheckout(Jdbi jdbi, CheckoutSessions sessions,
-            PhoneVerifications verifications, List<String> missingLiveSettings) {
+            PhoneVerifications verifications, List<String> missingLiveSettings,
+            Optional<StripeJsSettings> stripeJs) {
         this.jdbi = jdbi;
         this.sessions = sessions;
         this.verifications = verifications;
         this.missingLiveSettings = List.copyOf(missingLiveSettings);
+        this.stripeJs = stripeJs;
+    }
+
+    /** Returns what live pages need to load Stripe.js, absent when it is not configured. */
+    public Optional<StripeJsSettings> stripeJs() {
+        return stripeJs;
     }
 
     /** The page's content: the item, its price, and the phone on file when there is one. */
@@ -51,6 +60,10 @@ public final class EmbeddedCheckout {
 
     /** The customer found or created by a completed checkout. */
     public record Completed(String checkoutSessionId, String customerId) {
+    }
+
+    /** A verified phone number: whether it is a known customer's, and whether a card is needed. */
+    public record Verified(boolean returningCustomer, boolean paymentDue) {
     }
 
     /**
@@ -105,32 +118,43 @@ public final class EmbeddedCheckout {
 
     /**
      * Checks a one-time code and returns whether the verified number belongs to an existing
-     * customer of the merchant.
+     * customer of the merchant, and whether completing the session charges a card now.
      *
      * @throws ApiError as {@link #open} and {@link PhoneVerifications#verify}
      */
-    public boolean verifyCode(String secret, String code) {
+    public Verified verifyCode(String secret, String code) {
         Summary summary = open(secret);
         verifications.verify(summary.session().id(), code);
         String phone = verifications.verifiedPhone(summary.session().id()).orElseThrow();
-        return summary.session().customerId() != null || jdbi.withHandle(handle ->
+        boolean returning = summary.session().customerId() != null || jdbi.withHandle(handle ->
                 Customers.findByPhone(handle, summary.opened().owner(), phone).isPresent());
+        boolean paymentDue = !sessions.amountDue(summary.opened().owner(), summary.session(), phone)
+                .isZero();
+        return new Verified(returning, paymentDue);
     }
 
     /**
-     * Charges the card and completes the session for the verified phone number.
+     * Charges the card and completes the session for the verified phone number. Sandbox takes
+     * {@code cardNumber}, live takes {@code paymentMethodId} from Stripe.js. When nothing is due
+     * now (a free plan, or a move to a cheaper plan at the end of the cycle), neither is needed,
+     * and a value sent anyway is checked but neither charged nor stored.
      *
-     * @throws ApiError 400 for a malformed card number, 409 when the phone is not verified,
-     *     402 when the card is declined, and as {@link #open}
+     * @throws ApiError 400 naming the field for a missing or malformed card or payment method,
+     *     409 when the phone is not verified, 402 when the card is declined, and as
+     *     {@link #open} and {@link CheckoutSessions#completeVerified}
      */
-    public Completed pay(String secret, String cardNumber) {
+    public Completed pay(String secret, Optional<String> cardNumber,
+            Optional<String> paymentMethodId) {
         Summary summary = open(secret);
-        String card = CardNumbers.normalize(cardNumber);
+        Caller owner = summary.opened().owner();
         String phone = verifications.verifiedPhone(summary.session().id())
                 .orElseThrow(() -> ApiError.conflict("phone_not_verified", "phone",
                         "Verify your phone number with the code we sent before paying."));
-        CheckoutSession completed = sessions.completeVerified(summary.opened().owner(),
-                summary.session().id(), phone, card);
+        boolean paymentDue = !sessions.amountDue(owner, summary.session(), phone).isZero();
+        Optional<String> payment = PaymentFields.check(owner.environment(), cardNumber,
+                paymentMethodId, paymentDue);
+        CheckoutSession completed = sessions.completeVerified(owner, summary.session().id(),
+                phone, payment);
         return new Completed(completed.id(), completed.customerId());
     }
 
@@ -171,11 +195,6 @@ public final class EmbeddedCheckout {
                     + " configured on this server: set " + String.join(", ", missingLiveSettings)
                     + ".");
         }
-        // TODO: collect live cards with Stripe.js on the page and save them with
-        // StripeCardProcessor.saveCard. The page's own card field takes sandbox test cards only.
-        throw ApiError.notConfigured("live_checkout_unavailable", "Live checkout is not available"
-                + " in this version: the page takes card numbers only in sandbox. Use a sandbox"
-                + " key (aks_test_...).");
     }
 
     private static Summary summarize(Handle handle, OpenedSession opened) {

@@ -40,7 +40,8 @@ public final class StripeCardProcessor implements PaymentProcessor {
      * Saves a payment method that Stripe.js collected (a {@code pm_...} id) as the default card
      * of a new Stripe customer, and returns the saved reference that {@link #charge} accepts.
      *
-     * @throws PaymentProcessorException when Stripe rejects the request or cannot be reached
+     * @throws PaymentProcessorException with {@code cardDeclined} when Stripe refuses the card,
+     *     and without it when Stripe rejects the request or cannot be reached
      */
     public String saveCard(String paymentMethodId, String idempotencyKey) {
         CustomerCreateParams params = CustomerCreateParams.builder()
@@ -52,10 +53,15 @@ public final class StripeCardProcessor implements PaymentProcessor {
         try {
             Customer customer = client.v1().customers().create(params, options(idempotencyKey));
             return SavedCard.format(customer.getId(), paymentMethodId);
+        } catch (CardException e) {
+            String code = declineCode(e);
+            throw new PaymentProcessorException(code, true, "The card was declined (" + code
+                    + "). Use another card.", e);
         } catch (StripeException e) {
-            LOG.warn("Saving a card with Stripe failed requestId={} code={}", e.getRequestId(),
-                    e.getCode());
-            throw new PaymentProcessorException("Stripe did not save the card: " + e.getCode(), e);
+            LOG.warn("Saving a card with Stripe failed requestId={} code={} status={}",
+                    e.getRequestId(), e.getCode(), e.getStatusCode());
+            throw new PaymentProcessorException("processor_error", false, "Stripe did not save"
+                    + " the card (" + e.getCode() + "). Try again later.", e);
         }
     }
 
@@ -81,7 +87,7 @@ public final class StripeCardProcessor implements PaymentProcessor {
             return ChargeResult.failure("authentication_required", "The bank asks the customer to"
                     + " confirm this payment. Ask the customer to pay again in checkout.", null);
         } catch (CardException e) {
-            String code = e.getDeclineCode() != null ? e.getDeclineCode() : e.getCode();
+            String code = declineCode(e);
             return ChargeResult.failure(code, "The card was declined (" + code + "). Use another"
                     + " card.", null);
         } catch (StripeException e) {
@@ -90,6 +96,14 @@ public final class StripeCardProcessor implements PaymentProcessor {
             return ChargeResult.failure("processor_error", "The payment could not be processed."
                     + " Try again later.", null);
         }
+    }
+
+    /** Returns the most specific reason Stripe gave, such as {@code insufficient_funds}. */
+    private static String declineCode(CardException e) {
+        if (e.getDeclineCode() != null) {
+            return e.getDeclineCode();
+        }
+        return e.getCode() != null ? e.getCode() : "card_declined";
     }
 
     /** Converts to whole cents, because Stripe takes USD amounts in cents. */

@@ -1,9 +1,11 @@
 package dev.tollgate.subscriptions;
 
 import dev.tollgate.core.Caller;
+import dev.tollgate.core.Environment;
 import dev.tollgate.core.Ids;
 import dev.tollgate.money.Money;
 import dev.tollgate.payments.PaymentProcessor;
+import dev.tollgate.payments.PaymentProcessors;
 import dev.tollgate.storage.Timestamps;
 import java.time.Instant;
 import java.util.Optional;
@@ -12,36 +14,49 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * Off-session charges to a customer's saved payment method, for renewals and top-ups, and the
- * payment rows that record them. Thread-safe.
+ * payment rows that record them. The customer's environment picks the processor: sandbox
+ * customers pay with sandbox test cards, live customers through Stripe. Thread-safe.
  */
 final class Payments {
     private final Jdbi jdbi;
     private final Ids ids;
-    private final PaymentProcessor processor;
+    private final PaymentProcessors processors;
 
-    Payments(Jdbi jdbi, Ids ids, PaymentProcessor processor) {
+    Payments(Jdbi jdbi, Ids ids, PaymentProcessors processors) {
         this.jdbi = jdbi;
         this.ids = ids;
-        this.processor = processor;
+        this.processors = processors;
+    }
+
+    /** A customer's saved payment method and the environment that picks its processor. */
+    private record SavedMethod(String paymentMethod, Environment environment) {
     }
 
     /**
      * Charges {@code amount} with an idempotency key, so that a repeated attempt (a retry, or
-     * another node renewing the same cycle) is charged once by the processor.
+     * another node renewing the same cycle) is charged once by the processor. A live customer on
+     * a server without Stripe gets the failure {@code payments_not_configured}.
      */
     PaymentProcessor.ChargeResult charge(String customerId, Money amount, String idempotencyKey,
             String description) {
-        Optional<String> method = jdbi.withHandle(handle -> handle.createQuery(
-                        "SELECT payment_method FROM customers WHERE id = :id")
+        Optional<SavedMethod> saved = jdbi.withHandle(handle -> handle.createQuery(
+                        "SELECT payment_method, environment FROM customers WHERE id = :id")
                 .bind("id", customerId)
-                .mapTo(String.class)
+                .map((rs, ctx) -> new SavedMethod(rs.getString("payment_method"),
+                        Environment.fromCode(rs.getString("environment"))))
                 .findOne());
-        if (method.isEmpty()) {
+        if (saved.isEmpty() || saved.get().paymentMethod() == null) {
             return PaymentProcessor.ChargeResult.failure("no_payment_method",
                     "The customer has no saved payment method.", null);
         }
-        return processor.charge(new PaymentProcessor.ChargeRequest(idempotencyKey, method.get(),
-                amount, description));
+        Optional<PaymentProcessor> processor = processors.forEnvironment(saved.get().environment());
+        if (processor.isEmpty()) {
+            return PaymentProcessor.ChargeResult.failure("payments_not_configured",
+                    "Live payments are not configured on this server: set STRIPE_SECRET_KEY.",
+                    null);
+        }
+        return processor.get().charge(new PaymentProcessor.ChargeRequest(idempotencyKey,
+                saved.get().paymentMethod(), amount, description));
     }
 
     /** Records a payment inside the caller's transaction; the key is unique per payment. */

@@ -9,6 +9,7 @@ import dev.tollgate.core.Environment;
 import dev.tollgate.core.Ids;
 import dev.tollgate.money.Money;
 import dev.tollgate.payments.PaymentProcessor;
+import dev.tollgate.payments.PaymentProcessors;
 import dev.tollgate.storage.Timestamps;
 import dev.tollgate.webhooks.Events;
 import java.time.Clock;
@@ -44,12 +45,12 @@ public final class Renewals {
     private final Payments payments;
 
     public Renewals(Jdbi jdbi, Ids ids, Clock clock, Ledger ledger, Subscriptions subscriptions,
-            PaymentProcessor processor) {
+            PaymentProcessors processors) {
         this.jdbi = jdbi;
         this.clock = clock;
         this.ledger = ledger;
         this.subscriptions = subscriptions;
-        this.payments = new Payments(jdbi, ids, processor);
+        this.payments = new Payments(jdbi, ids, processors);
     }
 
     /** Renews every subscription due at the server's time; returns how many cycles renewed. */

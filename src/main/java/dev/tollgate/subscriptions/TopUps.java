@@ -6,6 +6,7 @@ import dev.tollgate.billing.ledger.Ledger;
 import dev.tollgate.core.Caller;
 import dev.tollgate.core.Ids;
 import dev.tollgate.payments.PaymentProcessor;
+import dev.tollgate.payments.PaymentProcessors;
 import dev.tollgate.storage.Timestamps;
 import dev.tollgate.webhooks.Events;
 import java.time.Clock;
@@ -28,11 +29,11 @@ public final class TopUps {
     private final Ledger ledger;
     private final Payments payments;
 
-    public TopUps(Jdbi jdbi, Ids ids, Clock clock, Ledger ledger, PaymentProcessor processor) {
+    public TopUps(Jdbi jdbi, Ids ids, Clock clock, Ledger ledger, PaymentProcessors processors) {
         this.jdbi = jdbi;
         this.clock = clock;
         this.ledger = ledger;
-        this.payments = new Payments(jdbi, ids, processor);
+        this.payments = new Payments(jdbi, ids, processors);
     }
 
     /**

@@ -61,8 +61,9 @@ class EmbeddedCheckoutApiTest extends BothDatabases {
                 Checkouts.plan(server, KEY, "20.00"));
         assertThat(step(session.secret(), "phone", "{\"phone\":\"" + phone + "\"}").status())
                 .isEqualTo(200);
-        assertThat(step(session.secret(), "code", "{\"code\":\"000000\"}").status())
-                .isEqualTo(200);
+        ApiResponse verified = step(session.secret(), "code", "{\"code\":\"000000\"}");
+        assertThat(verified.status()).isEqualTo(200);
+        assertThat(verified.at("/payment_due")).isEqualTo("true");
         return session;
     }
 
@@ -270,6 +271,68 @@ class EmbeddedCheckoutApiTest extends BothDatabases {
 
         assertThat(response.status()).isEqualTo(503);
         assertThat(response.at("/error/message")).contains("TWILIO_ACCOUNT_SID")
-                .contains("TWILIO_AUTH_TOKEN").contains("TWILIO_FROM").contains("STRIPE_SECRET_KEY");
+                .contains("TWILIO_AUTH_TOKEN").contains("TWILIO_FROM").contains("STRIPE_SECRET_KEY")
+                .contains("STRIPE_PUBLISHABLE_KEY");
+    }
+
+    private static String savedMethod(String customerId) {
+        return server.server().database().jdbi().withHandle(handle -> handle.createQuery(
+                        "SELECT payment_method FROM customers WHERE id = :id")
+                .bind("id", customerId).mapTo(String.class).findOne().orElse(null));
+    }
+
+    @Test
+    void freePlanNeedsNoCard() {
+        Checkouts.Session session = Checkouts.subscription(server, KEY,
+                Checkouts.plan(server, KEY, "0.00"));
+        step(session.secret(), "phone", "{\"phone\":\"" + newPhone() + "\"}");
+
+        ApiResponse verified = step(session.secret(), "code", "{\"code\":\"000000\"}");
+        ApiResponse garbage = step(session.secret(), "payment", "{\"card_number\":\"1234\"}");
+        ApiResponse paid = step(session.secret(), "payment", "{}");
+
+        assertThat(verified.at("/payment_due")).isEqualTo("false");
+        assertThat(garbage.status()).isEqualTo(400);
+        assertThat(garbage.at("/error/param")).isEqualTo("card_number");
+        assertThat(paid.status()).as(paid.text()).isEqualTo(200);
+        assertThat(savedMethod(paid.at("/customer_id"))).isNull();
+        assertThat(server.get(KEY, "/v1/customers/" + paid.at("/customer_id") + "/subscription")
+                .at("/subscription/status")).isEqualTo("active");
+    }
+
+    @Test
+    void downgradeKeepsSavedCard() {
+        String phone = newPhone();
+        Checkouts.Session first = verifiedSession(phone);
+        String customerId = step(first.secret(), "payment",
+                "{\"card_number\":\"4242424242424242\"}").at("/customer_id");
+        String cheaperPlan = Checkouts.plan(server, KEY, "5.00");
+        Checkouts.Session downgrade = Checkouts.subscription(server, KEY, cheaperPlan);
+        step(downgrade.secret(), "phone", "{\"phone\":\"" + phone + "\"}");
+
+        ApiResponse verified = step(downgrade.secret(), "code", "{\"code\":\"000000\"}");
+        ApiResponse paid = step(downgrade.secret(), "payment",
+                "{\"card_number\":\"4000000000000002\"}");
+
+        assertThat(verified.at("/payment_due")).isEqualTo("false");
+        assertThat(paid.status()).as(paid.text()).isEqualTo(200);
+        assertThat(paid.at("/customer_id")).isEqualTo(customerId);
+        assertThat(savedMethod(customerId)).isEqualTo("4242424242424242");
+        assertThat(server.get(KEY, "/v1/customers/" + customerId + "/subscription")
+                .at("/subscription/pending_change/type")).isEqualTo("downgrade");
+    }
+
+    @Test
+    void paidPlanNeedsCardNumber() {
+        Checkouts.Session session = verifiedSession(newPhone());
+
+        ApiResponse missing = step(session.secret(), "payment", "{}");
+        ApiResponse live = step(session.secret(), "payment",
+                "{\"payment_method_id\":\"pm_card_visa\"}");
+
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.at("/error/param")).isEqualTo("card_number");
+        assertThat(live.status()).isEqualTo(400);
+        assertThat(live.at("/error/param")).isEqualTo("payment_method_id");
     }
 }

@@ -57,6 +57,16 @@ public final class NodeProject {
         return project;
     }
 
+    /**
+     * Returns the project at {@code relativeDir} after checking that {@code node} runs, without
+     * installing packages. It suits a project with no dependencies, such as
+     * {@code sdk/checkout-js}, which has no lock file for {@code npm ci}.
+     */
+    public static NodeProject withoutInstall(Path relativeDir) {
+        requireCommand("node");
+        return new NodeProject(find(relativeDir));
+    }
+
     public Path dir() {
         return dir;
     }
