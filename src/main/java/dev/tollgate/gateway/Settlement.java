@@ -107,8 +107,7 @@ public final class Settlement {
         }
         String customerId = context.customerId().get();
         String cycleKey = context.cycleKey().orElseThrow();
-        long before = MeterTotals.units(handle, customerId, meter.id(), cycleKey);
-        MeterTotals.add(handle, customerId, meter.id(), cycleKey, units);
+        long before = MeterTotals.add(handle, customerId, meter.id(), cycleKey, units);
         return Rating.charge(meter, before, units, cost);
     }
 

@@ -5,12 +5,15 @@ import dev.tollgate.core.Ids;
 import dev.tollgate.money.Money;
 import dev.tollgate.storage.Timestamps;
 import dev.tollgate.webhooks.Events;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * The only writer of ledger entries and cached balances. Every credit movement is an
@@ -61,10 +64,15 @@ public final class Ledger {
         return handle.createQuery("SELECT cycle_balance, bundle_balance, held FROM credit_balances"
                         + " WHERE customer_id = :c")
                 .bind("c", customerId)
-                .map((rs, ctx) -> new CreditBalance(new Money(rs.getLong("cycle_balance")),
-                        new Money(rs.getLong("bundle_balance")), new Money(rs.getLong("held"))))
+                .map(Ledger::readBalance)
                 .findOne()
                 .orElse(CreditBalance.EMPTY);
+    }
+
+    private static CreditBalance readBalance(ResultSet rs, StatementContext ctx)
+            throws SQLException {
+        return new CreditBalance(new Money(rs.getLong("cycle_balance")),
+                new Money(rs.getLong("bundle_balance")), new Money(rs.getLong("held")));
     }
 
     /**
@@ -75,11 +83,13 @@ public final class Ledger {
      * one at a time anyway.
      */
     public static CreditBalance lockedBalance(Handle handle, String customerId) {
-        handle.createUpdate("UPDATE credit_balances SET updated_at = updated_at"
-                        + " WHERE customer_id = :c")
+        return handle.createQuery("UPDATE credit_balances SET updated_at = updated_at"
+                        + " WHERE customer_id = :c"
+                        + " RETURNING cycle_balance, bundle_balance, held")
                 .bind("c", customerId)
-                .execute();
-        return balance(handle, customerId);
+                .map(Ledger::readBalance)
+                .findOne()
+                .orElse(CreditBalance.EMPTY);
     }
 
     /**
@@ -159,8 +169,8 @@ public final class Ledger {
     public void release(Handle handle, Account account, String requestId) {
         // Matching the customer too keeps a merchant's own request_id for recorded usage from
         // releasing another customer's hold that happens to share the id.
-        Optional<Long> held = handle.createQuery("SELECT amount FROM credit_holds"
-                        + " WHERE request_id = :r AND customer_id = :c")
+        Optional<Long> held = handle.createQuery("DELETE FROM credit_holds"
+                        + " WHERE request_id = :r AND customer_id = :c RETURNING amount")
                 .bind("r", requestId)
                 .bind("c", account.customerId())
                 .mapTo(Long.class)
@@ -168,10 +178,6 @@ public final class Ledger {
         if (held.isEmpty()) {
             return;
         }
-        handle.createUpdate("DELETE FROM credit_holds WHERE request_id = :r AND customer_id = :c")
-                .bind("r", requestId)
-                .bind("c", account.customerId())
-                .execute();
         append(handle, account, Bucket.HOLD, EntryKind.RELEASE, new Money(-held.get()), requestId);
     }
 
