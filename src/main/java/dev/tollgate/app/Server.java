@@ -19,6 +19,7 @@ import dev.tollgate.gateway.ManualUsage;
 import dev.tollgate.gateway.ProviderKeys;
 import dev.tollgate.gateway.RequestRecords;
 import dev.tollgate.gateway.Settlement;
+import dev.tollgate.spendkeys.SpendKeys;
 import dev.tollgate.gateway.UpstreamPolicy;
 import dev.tollgate.gateway.simulator.Simulator;
 import dev.tollgate.storage.BatchWriter;
@@ -109,6 +110,7 @@ public final class Server implements AutoCloseable {
             Settlement settlement = new Settlement(writer, ledger, prices, clock, topUps);
             Renewals renewals = new Renewals(database.jdbi(), ids, clock, ledger, subscriptions,
                     sandboxPayments);
+            SpendKeys spendKeys = new SpendKeys(database.jdbi(), ids, clock);
             Forwarder forwarder = new Forwarder(secretKeys,
                     new Admission(database.jdbi(), writer, ledger, prices, topUps), settlement,
                     new UpstreamPolicy(UpstreamPolicy.parseOverrides(
@@ -137,7 +139,8 @@ public final class Server implements AutoCloseable {
                     database.jdbi(),
                     clock,
                     config.publicUrl(),
-                    webhooks);
+                    webhooks,
+                    spendKeys);
             AtomicBoolean ready = new AtomicBoolean();
             WebServer webServer = WebServer.builder()
                     .host(config.host())
