@@ -19,6 +19,9 @@ import dev.tollgate.gateway.ManualUsage;
 import dev.tollgate.gateway.ProviderKeys;
 import dev.tollgate.gateway.RequestRecords;
 import dev.tollgate.gateway.Settlement;
+import dev.tollgate.gateway.SpendKeyGate;
+import dev.tollgate.spendkeys.RateLimiter;
+import dev.tollgate.spendkeys.SpendKeyLimits;
 import dev.tollgate.spendkeys.SpendKeys;
 import dev.tollgate.gateway.UpstreamPolicy;
 import dev.tollgate.gateway.simulator.Simulator;
@@ -111,11 +114,15 @@ public final class Server implements AutoCloseable {
             Renewals renewals = new Renewals(database.jdbi(), ids, clock, ledger, subscriptions,
                     sandboxPayments);
             SpendKeys spendKeys = new SpendKeys(database.jdbi(), ids, clock);
+            SpendKeyGate spendKeyGate = new SpendKeyGate(spendKeys,
+                    new SpendKeyLimits(writer, clock), new RateLimiter(System::nanoTime), prices,
+                    clock);
             Forwarder forwarder = new Forwarder(secretKeys,
                     new Admission(database.jdbi(), writer, ledger, prices, topUps), settlement,
                     new UpstreamPolicy(UpstreamPolicy.parseOverrides(
                             config.upstreamOverrides().orElse(null))),
-                    ProviderKeys.from(config.environment()), new Simulator(clock), ids, clock);
+                    ProviderKeys.from(config.environment()), spendKeyGate, new Simulator(clock),
+                    ids, clock);
             CheckoutSessions checkoutSessions = new CheckoutSessions(database.jdbi(), ids, clock,
                     customers, subscriptions, ledger, sandboxPayments,
                     LiveCheckoutSettings.paymentProcessor(config.environment()));
