@@ -29,7 +29,7 @@ final class SpendKeyFields {
     static final int MAX_LIST_ITEMS = 100;
     static final int MAX_MODEL_ID_LENGTH = 200;
     static final long MAX_REQUEST_COUNT = 1_000_000_000L;
-    /** Keeps a bucket's capacity, counted in nanosecond-based units, within a long. */
+    /** The largest {@code rpm} and {@code burst} accepted. */
     static final long MAX_RATE = 1_000_000;
 
     private final JsonBody body;

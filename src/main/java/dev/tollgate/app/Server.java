@@ -115,7 +115,7 @@ public final class Server implements AutoCloseable {
                     sandboxPayments);
             SpendKeys spendKeys = new SpendKeys(database.jdbi(), ids, clock);
             SpendKeyGate spendKeyGate = new SpendKeyGate(spendKeys,
-                    new SpendKeyLimits(writer, clock), new RateLimiter(System::nanoTime), prices,
+                    new SpendKeyLimits(writer, clock), new RateLimiter(), prices,
                     clock);
             Forwarder forwarder = new Forwarder(secretKeys,
                     new Admission(database.jdbi(), writer, ledger, prices, topUps), settlement,
