@@ -15,6 +15,7 @@ import dev.tollgate.gateway.simulator.Simulator;
 import dev.tollgate.money.Money;
 import dev.tollgate.spendkeys.RequestShape;
 import dev.tollgate.spendkeys.SpendKey;
+import dev.tollgate.spendkeys.SpendKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
@@ -95,7 +96,12 @@ public final class Forwarder {
     public void forward(Incoming incoming, ClientSink sink) {
         Instant startedAt = clock.instant();
         long startNanos = System.nanoTime();
-        ForwardToken token = ForwardToken.parse(Headers.credential(incoming.headers()));
+        String credential = Headers.credential(incoming.headers());
+        if (SpendKeys.looksLikeSpendKey(credential)) {
+            throw ApiError.unauthenticated("Spend keys are not accepted on /v1/forward. Send"
+                    + " them to POST /v1/chat/completions or POST /v1/messages.");
+        }
+        ForwardToken token = ForwardToken.parse(credential);
         Environment environment = SecretKeys.environmentOf(token.secretKey())
                 .orElseThrow(() -> ApiError.unauthenticated("Invalid secret key in the forward token."));
         String requestId = ids.next("req", environment);

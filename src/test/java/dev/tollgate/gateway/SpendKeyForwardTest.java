@@ -354,6 +354,18 @@ class SpendKeyForwardTest {
     }
 
     @Test
+    void spendKeyRejectedOnForward() {
+        Key key = createKey("");
+
+        HttpResponse<String> response = send(
+                "/v1/forward?u=https://api.openai.com/v1/chat/completions",
+                Map.of("Authorization", "Bearer " + key.secret()), CHAT_REQUEST);
+
+        assertError(response, 401, "invalid_api_key");
+        assertThat(json(response).at("/error/message").asText()).contains("/v1/chat/completions");
+    }
+
+    @Test
     void concurrentRequestsStayWithinRequestLimit() throws Exception {
         Key key = createKey("\"request_limit\":{\"count\":5,\"cycle\":\"daily\"}");
 
