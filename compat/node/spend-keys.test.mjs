@@ -88,7 +88,7 @@ describe('spend keys through the SDK and the openai client', () => {
     assert.match(created.key, KEY_PATTERN);
     assert.ok(created.key.endsWith(created.key_preview.slice(-4)));
     assert.deepEqual(created.allowed_models, ['gpt-4o-mini']);
-    assert.deepEqual(created.spend_limit, { amount: '5.0000000000', cycle: 'monthly' });
+    assert.deepEqual(created.spend_limit, { amount: '5.00', cycle: 'monthly' });
     assert.deepEqual(created.request_limit, { count: 100, cycle: 'daily' });
     assert.deepEqual(created.rate_limit, { rpm: 600, burst: null });
     assert.equal(created.total_spend, '0.0000000000');
@@ -134,6 +134,15 @@ describe('spend keys through the SDK and the openai client', () => {
     await apiError(live.spendKeys.retrieve(created.spend_key_id), 404);
     const page = await live.spendKeys.list({ limit: 100 });
     assert.ok(!page.data.some((key) => key.spend_key_id === created.spend_key_id));
+  });
+
+  it('lists only allowed models with the openai client', async () => {
+    const models = [];
+    for await (const model of openaiWith(currentKey).models.list()) {
+      models.push(model.id);
+    }
+
+    assert.deepEqual(models, ['gpt-4o-mini']);
   });
 
   it('sends a chat completion with the openai client', async () => {

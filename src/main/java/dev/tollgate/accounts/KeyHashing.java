@@ -7,9 +7,9 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
- * Generation and hashing of secret keys, spend keys and login codes. Keys carry about 238 random bits, so a single
- * SHA-256 is enough to store them: no one can search that space, and a slow hash would only
- * slow every request down.
+ * Generation and hashing of secret keys, spend keys and login codes. Keys carry about 238
+ * random bits, so a single SHA-256 is enough to store them: no one can search that space, and a
+ * slow hash would only slow every request down.
  */
 public final class KeyHashing {
     private static final char[] BASE62 =

@@ -74,7 +74,7 @@ public final class ApiRoutes {
         new RequestRoutes(services.requestRecords(), services.manualUsage(), endpoints)
                 .register(routing);
         new UsageRoutes(services.requestRecords(), endpoints, services.clock()).register(routing);
-        new ModelRoutes(services.prices()).register(routing);
+        new ModelRoutes(services.prices(), services.spendKeys()).register(routing);
         new WebhookRoutes(services.webhooks().endpoints(), services.webhooks().deliveries(),
                 endpoints).register(routing);
         new AlertSettingsRoutes(new AlertSettings(services.jdbi()), endpoints).register(routing);

@@ -91,7 +91,7 @@ final class SpendKeyRoutes {
                 settings.status().code(), settings.requestShape().code(),
                 Wallets.walletId(key.merchantId()), settings.allowedModels().orElse(null),
                 settings.allowedProviders().orElse(null),
-                settings.spendLimit().map(limit -> new SpendLimitView(limit.amount().toWire(),
+                settings.spendLimit().map(limit -> new SpendLimitView(limit.amount().toDisplay(),
                         limit.cycle().code())).orElse(null),
                 key.currentSpend(now).toWire(), key.counters().totalSpend().toWire(),
                 settings.requestLimit().map(limit -> new RequestLimitView(limit.count(),

@@ -162,7 +162,8 @@ public final class Forwarder {
         sink.header("x-request-id", requestId);
         try (MDC.MDCCloseable logContext = MDC.putCloseable("requestId", requestId)) {
             byte[] body = Headers.readBody(incoming.body(), MAX_REQUEST_BYTES);
-            SpendKeyGate.Route spendRoute = spendKeyGate.route(key, shape, Prepared.parseJson(body));
+            SpendKeyGate.Route spendRoute = spendKeyGate.route(key, shape,
+                    Prepared.parseJson(body));
             UpstreamTarget target = policy.target(
                     "u=" + URLEncoder.encode(spendRoute.upstreamUrl(), StandardCharsets.UTF_8), "");
             Prepared prepared = Prepared.of(target, body,

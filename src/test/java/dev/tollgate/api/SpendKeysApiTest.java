@@ -83,7 +83,7 @@ class SpendKeysApiTest extends BothDatabases {
         assertThat(stored.get("request_shape").asText()).isEqualTo("anthropic");
         assertThat(stored.at("/allowed_models/0").asText()).isEqualTo("claude-sonnet-4-5");
         assertThat(stored.at("/allowed_providers/0").asText()).isEqualTo("anthropic");
-        assertThat(stored.at("/spend_limit/amount").asText()).isEqualTo("12.5000000000");
+        assertThat(stored.at("/spend_limit/amount").asText()).isEqualTo("12.50");
         assertThat(stored.at("/spend_limit/cycle").asText()).isEqualTo("weekly");
         assertThat(stored.at("/request_limit/count").asLong()).isEqualTo(1000);
         assertThat(stored.at("/request_limit/cycle").asText()).isEqualTo("daily");
@@ -109,7 +109,7 @@ class SpendKeysApiTest extends BothDatabases {
         assertThat(body.get("name").asText()).isEqualTo("After");
         assertThat(body.get("status").asText()).isEqualTo("paused");
         assertThat(body.get("allowed_models").isNull()).isTrue();
-        assertThat(body.at("/spend_limit/amount").asText()).isEqualTo("1.0000000000");
+        assertThat(body.at("/spend_limit/amount").asText()).isEqualTo("1.00");
         assertThat(body.at("/rate_limit/rpm").asInt()).isEqualTo(5);
         assertThat(body.at("/rate_limit/burst").isNull()).isTrue();
         assertThat(body.get("key_preview").asText())
@@ -255,6 +255,28 @@ class SpendKeysApiTest extends BothDatabases {
         assertHidden(SANDBOX, theirs.get("spend_key_id").asText());
         assertThat(theirs.get("wallet_id").asText())
                 .isNotEqualTo(server.get(SANDBOX, "/v1/wallet").json().get("wallet_id").asText());
+    }
+
+    @Test
+    void modelListFilteredBySpendKey() {
+        String models = create(SANDBOX, "{\"name\": \"Models\","
+                + " \"allowed_models\": [\"GPT-4o-mini\"]}").get("key").asText();
+        JsonNode providers = create(SANDBOX, "{\"name\": \"Providers\","
+                + " \"allowed_providers\": [\"anthropic\"]}");
+
+        JsonNode byModel = server.get(models, "/v1/models").json();
+        JsonNode byProvider = server.get(providers.get("key").asText(), "/v1/models").json();
+        JsonNode all = server.get(null, "/v1/models").json();
+
+        assertThat(Catalogue.ids(byModel.get("data"), "id")).containsExactly("gpt-4o-mini");
+        assertThat(byProvider.get("data").size()).isPositive();
+        for (JsonNode model : byProvider.get("data")) {
+            assertThat(model.get("owned_by").asText()).isEqualTo("anthropic");
+        }
+        assertThat(all.get("data").size()).isGreaterThan(byProvider.get("data").size());
+        server.delete(SANDBOX, "/v1/spend_keys/" + providers.get("spend_key_id").asText());
+        assertError(server.get(providers.get("key").asText(), "/v1/models"), 401,
+                "invalid_api_key", null);
     }
 
     @Test
