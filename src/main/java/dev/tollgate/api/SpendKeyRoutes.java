@@ -105,11 +105,11 @@ final class SpendKeyRoutes {
     }
 
     private CreatedSpendKeyView created(SpendKeys.CreatedKey created) {
-        SpendKeyView v = view(created.key());
-        return new CreatedSpendKeyView(v.spendKeyId(), v.keyPreview(), v.name(), v.status(),
-                v.requestShape(), v.walletId(), v.allowedModels(), v.allowedProviders(),
-                v.spendLimit(), v.currentSpend(), v.totalSpend(), v.requestLimit(),
-                v.currentRequests(), v.totalRequests(), v.rateLimit(), v.expiresAt(),
-                v.lastUsedAt(), v.createdAt(), created.secret());
+        SpendKeyView key = view(created.key());
+        return new CreatedSpendKeyView(key.spendKeyId(), key.keyPreview(), key.name(),
+                key.status(), key.requestShape(), key.walletId(), key.allowedModels(),
+                key.allowedProviders(), key.spendLimit(), key.currentSpend(), key.totalSpend(),
+                key.requestLimit(), key.currentRequests(), key.totalRequests(), key.rateLimit(),
+                key.expiresAt(), key.lastUsedAt(), key.createdAt(), created.secret());
     }
 }

@@ -19,11 +19,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The checks of a spend key request before it is forwarded: the key (401 when unknown,
- * rotated, revoked or expired; 403 when paused), the endpoint's shape (403), the model and its
- * provider (400 when the catalogue has no price for it, 403 when the key does not allow it), and
- * the rate limit (429). The request and spend limits are checked by {@link SpendKeyLimits}.
- * Thread-safe.
+ * The checks of a spend key request before it is forwarded. An unknown, rotated, revoked or
+ * expired key gets 401 and a paused key 403. A request on the other shape's endpoint gets 403.
+ * A model without a price gets 400, and a model or provider that the key does not allow 403.
+ * An empty rate limit bucket gets 429. {@link SpendKeyLimits} checks the request and spend
+ * limits. Thread-safe.
  */
 public final class SpendKeyGate {
     /** OpenAI-compatible base paths of providers that do not serve them under {@code /v1}. */
@@ -47,7 +47,7 @@ public final class SpendKeyGate {
         this.clock = clock;
     }
 
-    /** Where an admitted request goes: the provider URL and the model's price. */
+    /** The destination of an admitted request: the provider URL and the model's price. */
     record Route(String upstreamUrl, ModelPrice price) {
     }
 
@@ -192,8 +192,8 @@ public final class SpendKeyGate {
     }
 
     /**
-     * The most the request can cost at {@code price}, held against the spend limit; zero when
-     * the key has no spend limit, so nothing is held.
+     * Returns the maximum cost of the request at {@code price}, which is held against the spend
+     * limit, or zero when the key has no spend limit.
      */
     static Money maxCost(SpendKey key, ModelPrice price, String model, JsonNode body,
             UnitEstimate units) {

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The {@code rate_limit} of spend keys: one bucket4j token bucket per key that holds
- * {@link SpendKeySettings.RateLimit#capacity()} requests and refills at {@code rpm} per minute.
+ * The {@code rate_limit} of spend keys: one bucket4j token bucket per key, with a capacity of
+ * {@link SpendKeySettings.RateLimit#capacity()} requests, that refills at {@code rpm} per minute.
  * Buckets live in this node's memory, so with several nodes behind a load balancer each node
  * allows the full rate, and a restart refills them. Thread-safe.
  */

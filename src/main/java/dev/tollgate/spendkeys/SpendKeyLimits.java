@@ -13,11 +13,11 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /**
- * The request and spend limits of spend keys, kept in the database so that every node sees the
- * same counts. Admission counts the request and holds the request's largest possible cost
- * against the spend limit in one conditional update; settlement releases the hold and adds the
- * actual cost. Concurrent admissions of one key are serialized by the row's
- * {@code usage_version}, so they cannot together pass a limit. Thread-safe.
+ * The request and spend limits of spend keys, counted in the database so that every node
+ * enforces the same counts. Admission counts the request and holds the request's maximum cost
+ * against the spend limit in one transaction. Settlement releases the hold and adds the actual
+ * cost. Concurrent admissions of one key are serialized by the row's {@code usage_version}, so
+ * they cannot together pass a limit. Thread-safe.
  */
 public final class SpendKeyLimits {
     /** How long a hold counts when its request never settles, such as after a node crash. */
@@ -124,16 +124,16 @@ public final class SpendKeyLimits {
         }
         SpendKeySettings.SpendLimit limit = key.settings().spendLimit().get();
         Money spent = key.currentSpend(now);
-        Money held = heldAmount(handle, key.id(), now);
-        if (spent.plus(held).plus(maxCost).compareTo(limit.amount()) <= 0) {
+        Money inFlight = heldAmount(handle, key.id(), now);
+        if (spent.plus(inFlight).plus(maxCost).compareTo(limit.amount()) <= 0) {
             return Optional.empty();
         }
         return Optional.of(ApiError.paymentRequired("spend_limit_reached", "Spend key '"
                 + key.id() + "' has spent " + spent.toWire() + " of its "
                 + limit.amount().toWire() + " " + limit.cycle().code() + " spend limit, "
-                + held.toWire() + " is held by requests in flight, and this request may cost up"
-                + " to " + maxCost.toWire() + ". Lower max_tokens, wait for the next cycle (UTC)"
-                + " or raise spend_limit."));
+                + inFlight.toWire() + " is held by requests in flight, and this request may"
+                + " cost up to " + maxCost.toWire() + ". Lower max_tokens, wait for the next"
+                + " cycle (UTC) or raise spend_limit."));
     }
 
     private static Money heldAmount(Handle handle, String keyId, Instant now) {
