@@ -170,13 +170,7 @@ public final class Forwarder {
             if (!route.simulated()) {
                 policy.checkAddresses(target);
             }
-            spendKeyGate.tryAcquireRate(key).ifPresent(wait -> {
-                long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
-                sink.header("retry-after", Long.toString(seconds));
-                throw ApiError.rateLimited("rate_limit_exceeded", "Spend key '" + key.id()
-                        + "' exceeded its rate limit of " + key.settings().rateLimit().orElseThrow()
-                        .rpm() + " requests per minute. Retry after " + seconds + " seconds.");
-            });
+            spendKeyGate.checkRate(key, sink);
             Money maxCost = SpendKeyGate.maxCost(key, spendRoute.price(), prepared.model(),
                     prepared.json(), prepared.units());
             BillingContext context = new BillingContext(caller, requestId,

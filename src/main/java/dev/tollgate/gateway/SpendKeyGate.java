@@ -182,13 +182,25 @@ public final class SpendKeyGate {
     }
 
     /**
-     * Takes a token from the key's rate limit bucket.
+     * Takes a token from the key's rate limit bucket. When the bucket is empty, sets
+     * {@code Retry-After} on {@code sink} to the whole seconds until the next token.
      *
-     * @return empty when allowed, else the time until the next request may go ahead
+     * @throws ApiError 429 when the bucket is empty
      */
-    Optional<Duration> tryAcquireRate(SpendKey key) {
+    void checkRate(SpendKey key, ClientSink sink) {
         Optional<SpendKeySettings.RateLimit> limit = key.settings().rateLimit();
-        return limit.isEmpty() ? Optional.empty() : rateLimiter.tryAcquire(key.id(), limit.get());
+        if (limit.isEmpty()) {
+            return;
+        }
+        Optional<Duration> wait = rateLimiter.tryAcquire(key.id(), limit.get());
+        if (wait.isEmpty()) {
+            return;
+        }
+        long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+        sink.header("retry-after", Long.toString(seconds));
+        throw ApiError.rateLimited("rate_limit_exceeded", "Spend key '" + key.id()
+                + "' exceeded its rate limit of " + limit.get().rpm() + " requests per minute"
+                + " (burst " + limit.get().capacity() + "). Retry after " + seconds + " seconds.");
     }
 
     /**
