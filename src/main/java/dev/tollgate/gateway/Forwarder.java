@@ -176,6 +176,7 @@ public final class Forwarder {
             BillingContext context = new BillingContext(caller, requestId,
                     ForwardToken.Mode.MERCHANT, Optional.empty(), Optional.empty(),
                     Optional.empty(), false, Money.ZERO);
+            // TODO: store the spend key id on the request record, so requests can be listed per key.
             Settlement.Request record = new Settlement.Request(requestId,
                     target.provider().id(), route.keyType(), target.endpoint(incoming.method()),
                     Headers.metadata(incoming.headers(), incoming.rawQuery()), startedAt, null);
