@@ -7,11 +7,11 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
- * Generation and hashing of secret keys. Keys carry about 238 random bits, so a single
- * SHA-256 is enough to store them: no one can search that space, and a slow hash would only
- * slow every request down.
+ * Generation and hashing of secret keys, spend keys and login codes. Keys carry about 238
+ * random bits, so a single SHA-256 is enough to store them: no one can search that space, and a
+ * slow hash would only slow every request down.
  */
-final class KeyHashing {
+public final class KeyHashing {
     private static final char[] BASE62 =
             "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
     private static final int RANDOM_CHARS = 40;
@@ -22,7 +22,7 @@ final class KeyHashing {
     }
 
     /** Returns a new key: {@code prefix} followed by 40 random base62 characters. */
-    static String newKey(String prefix) {
+    public static String newKey(String prefix) {
         StringBuilder key = new StringBuilder(prefix);
         for (int i = 0; i < RANDOM_CHARS; i++) {
             key.append(BASE62[RANDOM.nextInt(BASE62.length)]);
@@ -31,7 +31,7 @@ final class KeyHashing {
     }
 
     /** Returns the lowercase hex SHA-256 of the key's UTF-8 bytes. */
-    static String hash(String key) {
+    public static String hash(String key) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
                     .digest(key.getBytes(StandardCharsets.UTF_8));
@@ -45,17 +45,17 @@ final class KeyHashing {
      * Returns the indexed part of a hash. Lookups go by this prefix and then compare the whole
      * hash in constant time, so response times do not depend on how much of a guess matched.
      */
-    static String lookupPrefix(String hash) {
+    public static String lookupPrefix(String hash) {
         return hash.substring(0, LOOKUP_PREFIX_CHARS);
     }
 
-    static boolean hashesEqual(String expected, String actual) {
+    public static boolean hashesEqual(String expected, String actual) {
         return MessageDigest.isEqual(
                 expected.getBytes(StandardCharsets.US_ASCII),
                 actual.getBytes(StandardCharsets.US_ASCII));
     }
 
-    static String hint(String key) {
+    public static String hint(String key) {
         return key.substring(key.length() - 4);
     }
 }

@@ -103,9 +103,8 @@ public final class LoginCodes {
                     KeyHashing.newKey(environment.secretKeyPrefix()));
             LOG.info("Login code exchanged merchantId={} secretKeyId={}", stored.merchantId(),
                     created.key().id());
-            String ulid = stored.merchantId().substring(stored.merchantId().indexOf('_') + 1);
-            return new Credentials("wal_" + ulid, created.key().id(), created.secret(),
-                    stored.merchantId(), "acc_" + ulid);
+            return new Credentials(Wallets.walletId(stored.merchantId()), created.key().id(),
+                    created.secret(), stored.merchantId(), Wallets.accountId(stored.merchantId()));
         });
     }
 

@@ -2,6 +2,7 @@ package dev.tollgate.api;
 
 import dev.tollgate.accounts.LoginCodes;
 import dev.tollgate.accounts.SecretKeys;
+import dev.tollgate.spendkeys.SpendKeys;
 import dev.tollgate.core.Ids;
 import dev.tollgate.billing.Meters;
 import dev.tollgate.billing.PriceCatalogue;
@@ -37,7 +38,7 @@ public final class ApiRoutes {
             CheckoutSessions checkoutSessions, EmbeddedCheckout embeddedCheckout,
             Forwarder forwarder, RequestRecords requestRecords,
             ManualUsage manualUsage, PriceCatalogue prices, Jdbi jdbi, Clock clock,
-            Optional<String> publicUrl, WebhookService webhooks) {
+            Optional<String> publicUrl, WebhookService webhooks, SpendKeys spendKeys) {
     }
 
     /**
@@ -60,6 +61,7 @@ public final class ApiRoutes {
         new PlanRoutes(services.plans(), services.creditBundles(), endpoints).register(routing);
         new CustomerRoutes(services.customers(), endpoints).register(routing);
         new SecretKeyRoutes(services.secretKeys(), endpoints).register(routing);
+        new SpendKeyRoutes(services.spendKeys(), endpoints, services.clock()).register(routing);
         new LoginRoutes(services.secretKeys(), new LoginCodes(services.jdbi(),
                 new Ids(services.clock()), services.clock(), services.secretKeys()))
                 .register(routing);
@@ -72,7 +74,7 @@ public final class ApiRoutes {
         new RequestRoutes(services.requestRecords(), services.manualUsage(), endpoints)
                 .register(routing);
         new UsageRoutes(services.requestRecords(), endpoints, services.clock()).register(routing);
-        new ModelRoutes(services.prices()).register(routing);
+        new ModelRoutes(services.prices(), services.spendKeys()).register(routing);
         new WebhookRoutes(services.webhooks().endpoints(), services.webhooks().deliveries(),
                 endpoints).register(routing);
         new AlertSettingsRoutes(new AlertSettings(services.jdbi()), endpoints).register(routing);

@@ -3,6 +3,7 @@ package dev.tollgate.api;
 import dev.tollgate.core.ApiError;
 import dev.tollgate.gateway.ClientSink;
 import dev.tollgate.gateway.Forwarder;
+import dev.tollgate.spendkeys.RequestShape;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
@@ -13,10 +14,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code ANY /v1/forward?u=...}: the metering gateway. */
+/**
+ * The metering gateway: {@code ANY /v1/forward?u=...}, and {@code POST /v1/chat/completions}
+ * and {@code POST /v1/messages} for spend keys.
+ */
 final class ForwardRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(ForwardRoutes.class);
 
@@ -30,17 +35,34 @@ final class ForwardRoutes {
 
     void register(HttpRouting.Builder routing) {
         routing.any("/v1/forward", this::handle)
-                .any("/v1/forward/*", this::handle);
+                .any("/v1/forward/*", this::handle)
+                .post("/v1/chat/completions", (request, response) ->
+                        handleSpendKey(RequestShape.OPENAI, request, response))
+                .post("/v1/messages", (request, response) ->
+                        handleSpendKey(RequestShape.ANTHROPIC, request, response));
     }
 
     private void handle(ServerRequest request, ServerResponse response) {
+        String path = request.path().rawPath();
+        String suffix = path.length() > PREFIX.length() ? path.substring(PREFIX.length()) : "";
+        respond(response, sink -> forwarder.forward(incoming(request, suffix), sink));
+    }
+
+    private void handleSpendKey(RequestShape shape, ServerRequest request,
+            ServerResponse response) {
+        respond(response, sink -> forwarder.forwardWithSpendKey(shape, incoming(request, ""),
+                sink));
+    }
+
+    private static Forwarder.Incoming incoming(ServerRequest request, String suffix) {
+        return new Forwarder.Incoming(request.prologue().method().text(), suffix,
+                request.query().rawValue(), headers(request), request.content().inputStream());
+    }
+
+    private static void respond(ServerResponse response, Consumer<ClientSink> forward) {
         HelidonSink sink = new HelidonSink(response);
         try {
-            String path = request.path().rawPath();
-            String suffix = path.length() > PREFIX.length() ? path.substring(PREFIX.length()) : "";
-            forwarder.forward(new Forwarder.Incoming(request.prologue().method().text(), suffix,
-                    request.query().rawValue(), headers(request), request.content().inputStream()),
-                    sink);
+            forward.accept(sink);
         } catch (ApiError e) {
             if (!sink.started) {
                 Endpoints.send(response, new Reply(e.status(), Endpoints.errorBody(e)));

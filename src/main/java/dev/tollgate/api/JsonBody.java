@@ -208,6 +208,27 @@ final class JsonBody {
         }).orElse(false);
     }
 
+    /** Reads a nested object; its fields report errors under {@code field.}. */
+    Optional<JsonBody> optionalObject(String field) {
+        return given(field).map(value -> {
+            if (!value.isObject()) {
+                throw ApiError.wrongType(path(field), "an object, not " + describe(value));
+            }
+            return new JsonBody((ObjectNode) value, path(field) + ".");
+        });
+    }
+
+    /**
+     * Reads a nullable field of an update: absent, null (clear) or the value that {@code read}
+     * returns for the field, such as {@code body::optionalObject}.
+     */
+    <T> Patch<T> patch(String field, java.util.function.Function<String, Optional<T>> read) {
+        if (!node.has(field)) {
+            return Patch.absent();
+        }
+        return Patch.of(read.apply(field).orElse(null));
+    }
+
     /** Reads an array of objects; each element reports errors under {@code field[i].}. */
     Optional<List<JsonBody>> optionalObjects(String field, int maxItems) {
         return given(field).map(value -> {

@@ -10,8 +10,6 @@ import dev.tollgate.billing.ledger.Ledger;
 import dev.tollgate.checkout.CheckoutSessions;
 import dev.tollgate.checkout.EmbeddedCheckout;
 import dev.tollgate.checkout.PhoneVerifications;
-import dev.tollgate.payments.PaymentProcessors;
-import dev.tollgate.payments.SandboxCardProcessor;
 import dev.tollgate.core.Ids;
 import dev.tollgate.customers.Customers;
 import dev.tollgate.gateway.Admission;
@@ -20,9 +18,15 @@ import dev.tollgate.gateway.ManualUsage;
 import dev.tollgate.gateway.ProviderKeys;
 import dev.tollgate.gateway.RequestRecords;
 import dev.tollgate.gateway.Settlement;
+import dev.tollgate.gateway.SpendKeyGate;
 import dev.tollgate.gateway.UpstreamPolicy;
 import dev.tollgate.gateway.simulator.Simulator;
 import dev.tollgate.mcp.McpHttpEndpoint;
+import dev.tollgate.payments.PaymentProcessors;
+import dev.tollgate.payments.SandboxCardProcessor;
+import dev.tollgate.spendkeys.RateLimiter;
+import dev.tollgate.spendkeys.SpendKeyLimits;
+import dev.tollgate.spendkeys.SpendKeys;
 import dev.tollgate.storage.BatchWriter;
 import dev.tollgate.storage.Database;
 import dev.tollgate.storage.Dialect;
@@ -117,11 +121,16 @@ public final class Server implements AutoCloseable {
             Settlement settlement = new Settlement(writer, ledger, prices, clock, topUps);
             Renewals renewals = new Renewals(database.jdbi(), ids, clock, ledger, subscriptions,
                     payments);
+            SpendKeys spendKeys = new SpendKeys(database.jdbi(), ids, clock);
+            SpendKeyGate spendKeyGate = new SpendKeyGate(spendKeys,
+                    new SpendKeyLimits(writer, clock), new RateLimiter(), prices,
+                    clock);
             Forwarder forwarder = new Forwarder(secretKeys,
                     new Admission(database.jdbi(), writer, ledger, prices, topUps), settlement,
                     new UpstreamPolicy(UpstreamPolicy.parseOverrides(
                             config.upstreamOverrides().orElse(null))),
-                    ProviderKeys.from(config.environment()), new Simulator(clock), ids, clock);
+                    ProviderKeys.from(config.environment()), spendKeyGate, new Simulator(clock),
+                    ids, clock);
             CheckoutSessions checkoutSessions = new CheckoutSessions(database.jdbi(), ids, clock,
                     customers, subscriptions, ledger, payments);
             ApiRoutes.Services services = new ApiRoutes.Services(
@@ -145,7 +154,8 @@ public final class Server implements AutoCloseable {
                     database.jdbi(),
                     clock,
                     config.publicUrl(),
-                    webhooks);
+                    webhooks,
+                    spendKeys);
             AtomicBoolean ready = new AtomicBoolean();
             mcp = McpHttpEndpoint.create(secretKeys, config.environment(), config.publicUrl(),
                     VERSION);

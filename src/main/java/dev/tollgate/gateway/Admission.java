@@ -131,13 +131,23 @@ public final class Admission {
                     + " has no price in the catalogue, so a percentage meter cannot price it."
                     + " Add it to the price file (TOLLGATE_PRICES_FILE) or use a fixed meter.");
         }
+        return providerCostBound(price.get(), model, body, units);
+    }
+
+    /**
+     * Returns the provider cost of the request at {@code price} for its counted prompt tokens
+     * and its output limit ({@link #maxOutputTokens}), or for its characters or audio seconds
+     * when that is dearer.
+     */
+    static Money providerCostBound(ModelPrice price, String model, JsonNode body,
+            UnitEstimate units) {
         long input = TokenCounter.countRequestInput(model, body);
         long output = maxOutputTokens(body);
         // The prompt may be billed at the input or the cache-write price; bound by the dearer.
-        Money uncached = ProviderCosts.cost(price.get(), new TokenUsage(input, 0, 0, output, 0, -1));
-        Money written = ProviderCosts.cost(price.get(), new TokenUsage(0, 0, input, output, 0, -1));
+        Money uncached = ProviderCosts.cost(price, new TokenUsage(input, 0, 0, output, 0, -1));
+        Money written = ProviderCosts.cost(price, new TokenUsage(0, 0, input, output, 0, -1));
         // An audio request is priced per character or per minute when it has such units.
-        Money audio = ProviderCosts.of(price.get(), new Usage(TokenUsage.ZERO,
+        Money audio = ProviderCosts.of(price, new Usage(TokenUsage.ZERO,
                 units.characters(), 0, units.seconds(), 0)).total();
         return max(max(uncached, written), audio);
     }

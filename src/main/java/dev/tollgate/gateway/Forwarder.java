@@ -1,8 +1,5 @@
 package dev.tollgate.gateway;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.accounts.SecretKeys;
 import dev.tollgate.core.ApiError;
 import dev.tollgate.core.Caller;
@@ -12,8 +9,14 @@ import dev.tollgate.billing.TokenUsage;
 import dev.tollgate.billing.Usage;
 import dev.tollgate.gateway.simulator.SimulatedResponse;
 import dev.tollgate.gateway.simulator.Simulator;
+import dev.tollgate.money.Money;
+import dev.tollgate.spendkeys.RequestShape;
+import dev.tollgate.spendkeys.SpendKey;
+import dev.tollgate.spendkeys.SpendKeys;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -31,17 +34,18 @@ import org.slf4j.MDC;
  */
 public final class Forwarder {
     private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** The largest request body forwarded. */
     public static final int MAX_REQUEST_BYTES = 32 * 1024 * 1024;
     /** The largest non-streaming response read to extract its usage. */
     public static final int MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+    private static final Settlement.RecordHook NO_HOOK = (handle, record) -> { };
 
     private final SecretKeys secretKeys;
     private final Admission admission;
     private final Settlement settlement;
     private final UpstreamPolicy policy;
     private final ProviderKeys providerKeys;
+    private final SpendKeyGate spendKeyGate;
     private final Simulator simulator;
     private final UpstreamClient client = new UpstreamClient();
     private final Ids ids;
@@ -50,13 +54,14 @@ public final class Forwarder {
     private final GatewayMetrics metrics = new GatewayMetrics(inFlight);
 
     public Forwarder(SecretKeys secretKeys, Admission admission, Settlement settlement,
-            UpstreamPolicy policy, ProviderKeys providerKeys, Simulator simulator, Ids ids,
-            Clock clock) {
+            UpstreamPolicy policy, ProviderKeys providerKeys, SpendKeyGate spendKeyGate,
+            Simulator simulator, Ids ids, Clock clock) {
         this.secretKeys = secretKeys;
         this.admission = admission;
         this.settlement = settlement;
         this.policy = policy;
         this.providerKeys = providerKeys;
+        this.spendKeyGate = spendKeyGate;
         this.simulator = simulator;
         this.ids = ids;
         this.clock = clock;
@@ -87,7 +92,12 @@ public final class Forwarder {
     public void forward(Incoming incoming, ClientSink sink) {
         Instant startedAt = clock.instant();
         long startNanos = System.nanoTime();
-        ForwardToken token = ForwardToken.parse(Headers.credential(incoming.headers()));
+        String credential = Headers.credential(incoming.headers());
+        if (SpendKeys.looksLikeSpendKey(credential)) {
+            throw ApiError.unauthenticated("Spend keys are not accepted on /v1/forward. Send"
+                    + " them to POST /v1/chat/completions or POST /v1/messages.");
+        }
+        ForwardToken token = ForwardToken.parse(credential);
         Environment environment = SecretKeys.environmentOf(token.secretKey())
                 .orElseThrow(() -> ApiError.unauthenticated("Invalid secret key in the forward token."));
         String requestId = ids.next("req", environment);
@@ -105,7 +115,7 @@ public final class Forwarder {
         byte[] body = Headers.readBody(incoming.body(), MAX_REQUEST_BYTES);
         Prepared prepared = Prepared.of(target, body,
                 Headers.first(incoming.headers(), "content-type"));
-        Route route = route(caller, token, target, incoming.method());
+        Route route = route(caller, token.providerKey(), target, incoming.method());
         if (!route.simulated()) {
             policy.checkAddresses(target);
         }
@@ -119,7 +129,7 @@ public final class Forwarder {
             Settlement.Request record = new Settlement.Request(requestId,
                     target.provider().id(), route.keyType(), target.endpoint(incoming.method()),
                     metadata, startedAt, null);
-            Exchange exchange = new Exchange(context, record, prepared, route);
+            Exchange exchange = new Exchange(context, record, prepared, route, NO_HOOK);
             exchange.addedNanos = System.nanoTime() - startNanos;
             try {
                 relay(exchange, incoming, sink);
@@ -132,15 +142,85 @@ public final class Forwarder {
         }
     }
 
+    /**
+     * Forwards one request authenticated by a spend key, on the endpoint of {@code shape}, to
+     * the provider of its model, and writes the response to {@code sink}. The request is
+     * recorded for the key's merchant with no customer, and its provider cost is added to the
+     * key's spend.
+     *
+     * @throws ApiError for any failure before the response started; the caller maps it to JSON
+     */
+    public void forwardWithSpendKey(RequestShape shape, Incoming incoming, ClientSink sink) {
+        Instant startedAt = clock.instant();
+        long startNanos = System.nanoTime();
+        SpendKey key = spendKeyGate.authenticate(Headers.credential(incoming.headers()));
+        String requestId = ids.next("req", key.environment());
+        sink.header("x-request-id", requestId);
+        try (MDC.MDCCloseable logContext = MDC.putCloseable("requestId", requestId)) {
+            byte[] body = Headers.readBody(incoming.body(), MAX_REQUEST_BYTES);
+            SpendKeyGate.Route spendRoute = spendKeyGate.route(key, shape,
+                    Prepared.parseJson(body));
+            UpstreamTarget target = policy.target(
+                    "u=" + URLEncoder.encode(spendRoute.upstreamUrl(), StandardCharsets.UTF_8), "");
+            Prepared prepared = Prepared.of(target, body,
+                    Headers.first(incoming.headers(), "content-type"));
+            // The spend key id stands in for the secret key id: no secret key made this request.
+            Caller caller = new Caller(key.merchantId(), key.environment(), key.id());
+            Route route = route(caller, Optional.empty(), target, incoming.method());
+            if (!route.simulated()) {
+                policy.checkAddresses(target);
+            }
+            spendKeyGate.checkRate(key, sink);
+            Money maxCost = SpendKeyGate.maxCost(key, spendRoute.price(), prepared.model(),
+                    prepared.json(), prepared.units());
+            BillingContext context = new BillingContext(caller, requestId,
+                    ForwardToken.Mode.MERCHANT, Optional.empty(), Optional.empty(),
+                    Optional.empty(), false, Money.ZERO);
+            // TODO: store the spend key id on the request record, so requests can be listed per key.
+            Settlement.Request record = new Settlement.Request(requestId,
+                    target.provider().id(), route.keyType(), target.endpoint(incoming.method()),
+                    Headers.metadata(incoming.headers(), incoming.rawQuery()), startedAt, null);
+            Settlement.RecordHook addSpend = (handle, settled) -> spendKeyGate.limits()
+                    .settle(handle, key.id(), requestId, settled.cost());
+            relayAdmitted(new Exchange(context, record, prepared, route, addSpend), incoming, sink,
+                    () -> spendKeyGate.limits().admit(key, requestId, maxCost), startNanos);
+        }
+    }
+
+    /**
+     * Runs {@code admit}, then relays the request and settles it once, whatever happens. Nothing
+     * is admitted once shutdown has begun.
+     */
+    private void relayAdmitted(Exchange exchange, Incoming incoming, ClientSink sink,
+            Runnable admit, long startNanos) {
+        if (!inFlight.enter()) {
+            throw ApiError.upstream(503, "shutting_down", "The server is shutting down; retry"
+                    + " on another node.");
+        }
+        try {
+            admit.run();
+            exchange.addedNanos = System.nanoTime() - startNanos;
+            try {
+                relay(exchange, incoming, sink);
+            } finally {
+                exchange.settleIfNeeded(new Outcome(502, Usage.ZERO, false,
+                        exchange.prepared().model(), null, exchange.route().simulated()));
+            }
+        } finally {
+            inFlight.exit();
+        }
+    }
+
     /** The route to the provider: the simulator, or the key and the header that carries it. */
     private record Route(boolean simulated, String keyType, String authHeader, String authValue) {
     }
 
-    private Route route(Caller caller, ForwardToken token, UpstreamTarget target, String method) {
+    private Route route(Caller caller, Optional<String> providerKey, UpstreamTarget target,
+            String method) {
         Provider provider = target.provider();
-        if (token.providerKey().isPresent()) {
+        if (providerKey.isPresent()) {
             return new Route(false, "unmanaged", provider.authStyle().header(),
-                    provider.authStyle().value(token.providerKey().get()));
+                    provider.authStyle().value(providerKey.get()));
         }
         Optional<String> managed = providerKeys.managedKey(provider);
         if (managed.isPresent()) {
@@ -279,14 +359,17 @@ public final class Forwarder {
         private final Settlement.Request request;
         private final Prepared prepared;
         private final Route route;
+        private final Settlement.RecordHook hook;
         private final AtomicReference<RequestRecord> settled = new AtomicReference<>();
         private long addedNanos;
 
-        Exchange(BillingContext context, Settlement.Request request, Prepared prepared, Route route) {
+        Exchange(BillingContext context, Settlement.Request request, Prepared prepared, Route route,
+                Settlement.RecordHook hook) {
             this.context = context;
             this.request = request;
             this.prepared = prepared;
             this.route = route;
+            this.hook = hook;
         }
 
         BillingContext context() {
@@ -306,7 +389,7 @@ public final class Forwarder {
                 return;
             }
             long settleStart = System.nanoTime();
-            RequestRecord record = settlement.settle(context, request, outcome);
+            RequestRecord record = settlement.settle(context, request, outcome, hook);
             settled.set(record);
             metrics.addedLatency(java.time.Duration.ofNanos(addedNanos + System.nanoTime() - settleStart));
             metrics.requestFinished(request.provider(), outcome.upstreamStatus(), outcome.simulated());
@@ -322,75 +405,6 @@ public final class Forwarder {
                 } catch (RuntimeException e) {
                     LOG.error("Settling a failed request failed requestId={}", context.requestId(), e);
                 }
-            }
-        }
-    }
-
-    /**
-     * The request body as parsed for metering, and the body sent upstream. A body that is not
-     * JSON, such as a multipart upload, has a null {@code json} and is sent unchanged.
-     */
-    record Prepared(UpstreamTarget target, ResponseFormat format, JsonNode json, String model,
-            UnitEstimate units, byte[] upstreamBody, boolean dropUsageOnlyChunks) {
-
-        static Prepared of(UpstreamTarget target, byte[] body, String contentType) {
-            ResponseFormat format = ResponseFormat.detect(target.provider().host(), target.path())
-                    .orElse(null);
-            JsonNode json = parseJson(body);
-            MultipartForm form = json == null ? MultipartForm.parse(body, contentType)
-                    : MultipartForm.empty();
-            String model = modelOf(json, form, target.path());
-            UnitEstimate units = UnitEstimate.of(format, json, form);
-            boolean inject = format == ResponseFormat.OPENAI_CHAT && json instanceof ObjectNode object
-                    && object.path("stream").asBoolean(false)
-                    && !object.path("stream_options").path("include_usage").asBoolean(false);
-            if (!inject) {
-                return new Prepared(target, format, json, model, units, body, false);
-            }
-            // Ask for usage so the stream can be billed exactly; the client never sees that chunk.
-            ObjectNode changed = ((ObjectNode) json).deepCopy();
-            changed.putObject("stream_options").put("include_usage", true);
-            return new Prepared(target, format, json, model, units, toBytes(changed), true);
-        }
-
-        private static JsonNode parseJson(byte[] body) {
-            if (body.length == 0 || (body[0] != '{' && body[0] != '[' && body[0] != ' ')) {
-                return null;
-            }
-            try {
-                return JSON.readTree(body);
-            } catch (IOException e) {
-                return null;
-            }
-        }
-
-        /**
-         * Returns the model named by the body's {@code model}, or {@code model_id} as ElevenLabs
-         * names it, in JSON or as a multipart field, else by a Gemini path, else null.
-         */
-        private static String modelOf(JsonNode json, MultipartForm form, String path) {
-            for (String field : new String[] {"model", "model_id"}) {
-                if (json != null && json.path(field).isTextual()) {
-                    return json.path(field).asText();
-                }
-                if (form.field(field).filter(value -> !value.isBlank()).isPresent()) {
-                    return form.field(field).get().strip();
-                }
-            }
-            int models = path.indexOf("/models/");
-            if (models >= 0) {
-                String rest = path.substring(models + "/models/".length());
-                int colon = rest.indexOf(':');
-                return colon > 0 ? rest.substring(0, colon) : rest;
-            }
-            return null;
-        }
-
-        private static byte[] toBytes(JsonNode json) {
-            try {
-                return JSON.writeValueAsBytes(json);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
             }
         }
     }

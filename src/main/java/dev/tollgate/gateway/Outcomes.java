@@ -14,7 +14,7 @@ final class Outcomes {
     private Outcomes() {
     }
 
-    static Outcome of(Forwarder.Prepared prepared, int status, UsageReader reader,
+    static Outcome of(Prepared prepared, int status, UsageReader reader,
             boolean simulated) {
         String model = reader.model().orElse(prepared.model());
         if (status >= 400) {
@@ -33,7 +33,7 @@ final class Outcomes {
                 simulated);
     }
 
-    private static Usage estimate(Forwarder.Prepared prepared, UsageReader reader, String model) {
+    private static Usage estimate(Prepared prepared, UsageReader reader, String model) {
         UnitEstimate units = prepared.units();
         if (prepared.format() != null && prepared.format().isAudio()) {
             return new Usage(TokenUsage.ZERO, units.characters(), 0, units.seconds(), 0);

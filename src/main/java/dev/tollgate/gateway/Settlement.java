@@ -62,10 +62,26 @@ public final class Settlement {
             String fingerprint) {
     }
 
+    /** Work that joins the settlement's transaction once a new record is written. */
+    @FunctionalInterface
+    public interface RecordHook {
+        void recorded(Handle handle, RequestRecord record);
+    }
+
     /** Writes the record and the charge and returns the record once committed. */
     public RequestRecord settle(BillingContext context, Request request, Outcome outcome) {
+        return settle(context, request, outcome, (handle, record) -> { });
+    }
+
+    /**
+     * Settles as {@link #settle(BillingContext, Request, Outcome)} does and runs {@code hook} in
+     * the same transaction, unless the request was settled before.
+     */
+    public RequestRecord settle(BillingContext context, Request request, Outcome outcome,
+            RecordHook hook) {
         ProviderCost cost = providerCost(request.provider(), outcome);
-        RequestRecord record = writer.write(handle -> settleIn(handle, context, request, outcome, cost));
+        RequestRecord record = writer.write(
+                handle -> settleIn(handle, context, request, outcome, cost, hook));
         if (context.debits() && !record.charge().isZero()) {
             topUps.afterCharge(context.caller(), context.customerId().orElseThrow(),
                     context.requestId());
@@ -74,7 +90,7 @@ public final class Settlement {
     }
 
     private RequestRecord settleIn(Handle handle, BillingContext context, Request request,
-            Outcome outcome, ProviderCost cost) {
+            Outcome outcome, ProviderCost cost, RecordHook hook) {
         Optional<RequestRecord> existing = RequestRecords.findByRequestId(handle, context.caller(),
                 context.requestId());
         if (existing.isPresent()) {
@@ -86,6 +102,7 @@ public final class Settlement {
         }
         RequestRecord record = record(context, request, outcome, cost, charge);
         RequestRecords.insert(handle, context.caller(), record);
+        hook.recorded(handle, record);
         if (context.customerId().isPresent()) {
             Ledger.Account account = new Ledger.Account(context.caller().merchantId(),
                     context.caller().environment(), context.customerId().get(),
