@@ -45,7 +45,7 @@ final class CustomerRoutes {
         JsonBody body = call.body();
         Patch<String[]> name = readName(body);
         Customers.NewCustomer request = new Customers.NewCustomer(
-                body.optionalText("reference_id", MAX_REFERENCE_LENGTH),
+                checkReference(body.optionalText("reference_id", MAX_REFERENCE_LENGTH).orElse(null)),
                 Optional.ofNullable(readEmail(body).value()),
                 Optional.ofNullable(readPhone(body).value()),
                 Optional.ofNullable(name.value()).map(parts -> parts[0]),
@@ -59,12 +59,30 @@ final class CustomerRoutes {
     private Reply update(Call call) {
         JsonBody body = call.body();
         Customers.CustomerChanges changes = new Customers.CustomerChanges(
-                body.patchText("reference_id", MAX_REFERENCE_LENGTH),
+                checkReference(body.patchText("reference_id", MAX_REFERENCE_LENGTH)),
                 readEmail(body),
                 readPhone(body),
                 readName(body),
                 readMetadata(body));
         return Reply.ok(CustomerView.of(customers.update(call.caller(), call.pathParam("id"), changes)));
+    }
+
+    /**
+     * Refuses a reference_id with a slash: customers are also retrieved by reference_id in the
+     * path, where a slash would split it into two segments and the customer could never be found.
+     */
+    private static Optional<String> checkReference(String referenceId) {
+        if (referenceId != null && referenceId.indexOf('/') >= 0) {
+            throw ApiError.invalid("reference_id", "Invalid reference_id '" + referenceId
+                    + "': it may not contain '/', because customers are retrieved by reference_id"
+                    + " in the URL path. Use another separator, such as ':' or '-'.");
+        }
+        return Optional.ofNullable(referenceId);
+    }
+
+    private static Patch<String> checkReference(Patch<String> referenceId) {
+        checkReference(referenceId.value());
+        return referenceId;
     }
 
     private static Patch<String> readEmail(JsonBody body) {

@@ -317,6 +317,10 @@ class MalformedRequestsTest extends BothDatabases {
                         + "\"}", "invalid_value", "reference_id"),
                 customerUpdate("NUL in reference_id", "{\"reference_id\": \"a\\u0000\"}",
                         "invalid_value", "reference_id"),
+                customer("slash in reference_id", "{\"reference_id\": \"team/ada\"}",
+                        "invalid_value", "reference_id"),
+                customerUpdate("slash in new reference_id", "{\"reference_id\": \"a/b\"}",
+                        "invalid_value", "reference_id"),
                 customer("customer name as object", "{\"name\": {\"first\": \"Ada\"}}",
                         "wrong_type", "name"));
     }
