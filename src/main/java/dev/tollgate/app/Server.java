@@ -10,6 +10,8 @@ import dev.tollgate.billing.ledger.Ledger;
 import dev.tollgate.checkout.CheckoutSessions;
 import dev.tollgate.checkout.EmbeddedCheckout;
 import dev.tollgate.checkout.PhoneVerifications;
+import dev.tollgate.checkout.SmsSender;
+import dev.tollgate.checkout.StripeJsSettings;
 import dev.tollgate.core.Ids;
 import dev.tollgate.customers.Customers;
 import dev.tollgate.gateway.Admission;
@@ -45,6 +47,8 @@ import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -94,6 +98,18 @@ public final class Server implements AutoCloseable {
      */
     public static Server start(Config config, Clock clock, PrintStream out) {
         routeJulToSlf4j();
+        // Settings are read before the database opens, so that a bad value stops the server
+        // before it creates anything or prints keys.
+        Map<String, String> env = config.environment();
+        PriceCatalogue prices = PriceCatalogue.load(config.pricesFile());
+        UpstreamPolicy upstream = new UpstreamPolicy(UpstreamPolicy.parseOverrides(
+                config.upstreamOverrides().orElse(null)));
+        ProviderKeys providerKeys = ProviderKeys.from(env);
+        WebhookSettings webhookSettings = WebhookSettings.from(env);
+        PaymentProcessors payments = new PaymentProcessors(new SandboxCardProcessor(),
+                LiveCheckoutSettings.paymentProcessor(env));
+        Optional<SmsSender> smsSender = LiveCheckoutSettings.smsSender(env);
+        Optional<StripeJsSettings> stripeJs = LiveCheckoutSettings.stripeJs(env);
         if (config.databaseUrl().isEmpty()) {
             createDataDir(config);
         }
@@ -106,17 +122,13 @@ public final class Server implements AutoCloseable {
         try {
             Ids ids = new Ids(clock);
             // Before any handle opens, since each handle copies the setting that records events.
-            webhooks = WebhookService.create(database.jdbi(), ids, clock,
-                    WebhookSettings.from(config.environment()));
+            webhooks = WebhookService.create(database.jdbi(), ids, clock, webhookSettings);
             SecretKeys secretKeys = new SecretKeys(database.jdbi(), ids, clock);
             Merchants merchants = new Merchants(database.jdbi(), ids, clock, secretKeys);
             BootstrapKeys.createIfEmpty(merchants, config, out);
             Ledger ledger = new Ledger(ids, clock);
-            PriceCatalogue prices = PriceCatalogue.load(config.pricesFile());
             Subscriptions subscriptions = new Subscriptions(database.jdbi(), ids, clock, ledger);
             Customers customers = new Customers(database.jdbi(), ids, clock, subscriptions);
-            PaymentProcessors payments = new PaymentProcessors(new SandboxCardProcessor(),
-                    LiveCheckoutSettings.paymentProcessor(config.environment()));
             TopUps topUps = new TopUps(database.jdbi(), ids, clock, ledger, payments);
             Settlement settlement = new Settlement(writer, ledger, prices, clock, topUps);
             Renewals renewals = new Renewals(database.jdbi(), ids, clock, ledger, subscriptions,
@@ -127,9 +139,7 @@ public final class Server implements AutoCloseable {
                     clock);
             Forwarder forwarder = new Forwarder(secretKeys,
                     new Admission(database.jdbi(), writer, ledger, prices, topUps), settlement,
-                    new UpstreamPolicy(UpstreamPolicy.parseOverrides(
-                            config.upstreamOverrides().orElse(null))),
-                    ProviderKeys.from(config.environment()), spendKeyGate, new Simulator(clock),
+                    upstream, providerKeys, spendKeyGate, new Simulator(clock),
                     ids, clock);
             CheckoutSessions checkoutSessions = new CheckoutSessions(database.jdbi(), ids, clock,
                     customers, subscriptions, ledger, payments);
@@ -143,10 +153,8 @@ public final class Server implements AutoCloseable {
                     renewals,
                     checkoutSessions,
                     new EmbeddedCheckout(database.jdbi(), checkoutSessions,
-                            new PhoneVerifications(database.jdbi(), clock,
-                                    LiveCheckoutSettings.smsSender(config.environment())),
-                            LiveCheckoutSettings.missing(config.environment()),
-                            LiveCheckoutSettings.stripeJs(config.environment())),
+                            new PhoneVerifications(database.jdbi(), clock, smsSender),
+                            LiveCheckoutSettings.missing(env), stripeJs),
                     forwarder,
                     new RequestRecords(database.jdbi()),
                     new ManualUsage(database.jdbi(), settlement, ids, clock),

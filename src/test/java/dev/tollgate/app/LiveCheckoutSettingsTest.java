@@ -7,10 +7,16 @@ import dev.tollgate.checkout.StripeJsSettings;
 import dev.tollgate.testing.ApiResponse;
 import dev.tollgate.testing.DatabaseKind;
 import dev.tollgate.testing.TestServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LiveCheckoutSettingsTest {
     private static final Map<String, String> ALL = Map.of(
@@ -24,6 +30,20 @@ class LiveCheckoutSettingsTest {
         Map<String, String> env = new HashMap<>(ALL);
         env.put(name, value);
         return env;
+    }
+
+    @Test
+    void badStripeSettingStopsStartBeforeAnythingIsCreated(@TempDir Path parent) {
+        Path dataDir = parent.resolve("data");
+        Config config = Config.forTest(dataDir, Optional.empty(), TestServer.SANDBOX_KEY,
+                TestServer.LIVE_KEY, with("STRIPE_PUBLISHABLE_KEY", "sk_test_swapped"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        assertThatThrownBy(() -> Server.start(config, Clock.systemUTC(),
+                new PrintStream(out, true, StandardCharsets.UTF_8)))
+                .hasMessageContaining("STRIPE_PUBLISHABLE_KEY");
+        assertThat(dataDir).doesNotExist();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
     }
 
     @Test
