@@ -147,6 +147,16 @@ public final class UpstreamPolicy {
     /** Collapses the doubled version segment some clients produce: /v1/v1/messages. */
     private static String normalizePath(String rawPath) {
         String path = rawPath == null || rawPath.isEmpty() ? "/" : rawPath;
+        for (String segment : path.split("/", -1)) {
+            // Encoded dots count too: %2e%2e is the same segment to a server that decodes it.
+            String decoded = segment.replace("%2e", ".").replace("%2E", ".");
+            if (decoded.equals(".") || decoded.equals("..")) {
+                throw ApiError.invalid("u", "The provider path '"
+                        + (path.length() > 200 ? path.substring(0, 200) + "..." : path) + "' has a '"
+                        + decoded + "' segment. Give the endpoint's path without dot segments,"
+                        + " such as /v1/chat/completions.");
+            }
+        }
         return path.replaceFirst("^/(v1|v1beta)/\\1/", "/$1/");
     }
 

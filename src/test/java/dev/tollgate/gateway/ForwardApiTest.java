@@ -156,6 +156,25 @@ class ForwardApiTest {
     }
 
     @Test
+    void dotSegmentsInProviderPathAreRefused() {
+        int before = provider().received().size();
+        GatewayServer.Subscriber customer = gateway.subscriber(TOKENS_METER.formatted("d"),
+                "10.00", "10.00", "+12025550104");
+        String token = GatewayServer.forwardToken(customer.customerId(), customer.meterSlug());
+        List<String> targets = List.of("https://api.openai.com/v1/../../admin",
+                "https://api.openai.com/v1/%2e%2e/%2E%2E/x/chat/completions",
+                "https://api.openai.com/v1/./chat/completions");
+
+        for (String target : targets) {
+            HttpResponse<String> response = Forwarding.post(api(), token, target, CHAT_REQUEST);
+            assertThat(response.statusCode()).as(target).isEqualTo(400);
+            assertThat(response.body()).as(target).contains("\"param\":\"u\"")
+                    .contains("dot segments");
+        }
+        assertThat(provider().received()).hasSize(before);
+    }
+
+    @Test
     void upstreamErrorRelayedAndNotCharged() {
         String error = "{\"error\":{\"message\":\"Rate limit\",\"type\":\"requests\","
                 + "\"code\":\"rate_limit_exceeded\"}}";
