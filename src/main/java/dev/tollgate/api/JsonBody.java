@@ -179,6 +179,11 @@ final class JsonBody {
             number = value.decimalValue();
         } else if (value.isTextual() && value.asText().matches("[0-9]{1,19}")) {
             number = new BigDecimal(value.asText());
+        } else if (value.isTextual()) {
+            String text = value.asText();
+            throw ApiError.invalid(path(field), "Field '" + path(field) + "' must be a whole number"
+                    + " such as \"1000000\" or 1000000, written with digits only, not \""
+                    + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "\".");
         } else {
             throw ApiError.wrongType(path(field), "a whole number such as \"1000000\" or 1000000, not "
                     + describe(value));

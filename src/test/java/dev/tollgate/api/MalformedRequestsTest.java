@@ -157,7 +157,10 @@ class MalformedRequestsTest extends BothDatabases {
                         "invalid_value", "tiers[1].start"),
                 meter("negative tier start text", """
                         [{"start": "0", "rate": "3"}, {"start": "-5", "rate": "2"}]""",
-                        "wrong_type", "tiers[1].start"),
+                        "invalid_value", "tiers[1].start"),
+                meter("tier start letters", """
+                        [{"start": "0", "rate": "3"}, {"start": "abc", "rate": "2"}]""",
+                        "invalid_value", "tiers[1].start"),
                 meter("fractional tier start", """
                         [{"start": "0", "rate": "3"}, {"start": 1.5, "rate": "2"}]""",
                         "wrong_type", "tiers[1].start"),
