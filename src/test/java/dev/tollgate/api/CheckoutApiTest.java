@@ -257,6 +257,19 @@ class CheckoutApiTest {
     }
 
     @Test
+    void testHelperRejectsInvalidPhone() {
+        String planId = paidPlan("9.00", "9.00").get("plan_id").asText();
+        String sessionId = subscriptionSession(planId).at("/checkout_session_id");
+
+        ApiResponse completed = complete(SANDBOX, sessionId, "+1 999 555 0100", CARD_SUCCEEDS);
+
+        assertError(completed, 400, "invalid_value", "phone");
+        assertThat(completed.at("/error/message")).contains("+1 999 555 0100")
+                .contains("not a valid number");
+        assertThat(customerPhones()).doesNotContain("+19995550100");
+    }
+
+    @Test
     void freePlanSubscribesWithoutCheckout() {
         String customerId = new Catalogue(server).newCustomerId(SANDBOX, "free-subscriber");
         String freePlan = server.post(SANDBOX, "/v1/plans", "{\"name\":\"Starter\","

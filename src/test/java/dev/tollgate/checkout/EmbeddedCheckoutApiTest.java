@@ -106,11 +106,15 @@ class EmbeddedCheckoutApiTest extends BothDatabases {
                 Checkouts.plan(server, KEY, "20.00"));
         Map<String, Long> before = rowCounts();
 
-        for (String phone : new String[] {"2025550100", "+1 202", "phone", "+999 1234"}) {
+        for (String phone : new String[] {"2025550100", "+1 202", "phone", "+999 1234",
+                "+1 999 555 0100", "+1 555 0100"}) {
             ApiResponse response = step(session.secret(), "phone", "{\"phone\":\"" + phone + "\"}");
             assertThat(response.status()).as(phone).isEqualTo(400);
             assertThat(response.at("/error/param")).as(phone).isEqualTo("phone");
         }
+        ApiResponse unassigned = step(session.secret(), "phone",
+                "{\"phone\":\"+1 999 555 0100\"}");
+        assertThat(unassigned.at("/error/message")).contains("not a valid number");
         ApiResponse missing = step(session.secret(), "phone", "{}");
         assertThat(missing.status()).isEqualTo(400);
         assertThat(rowCounts()).isEqualTo(before);
