@@ -137,6 +137,36 @@ class EmbeddedCheckoutApiTest extends BothDatabases {
     }
 
     @Test
+    void wrongCodeRejectedAfterVerification() {
+        Checkouts.Session session = verifiedSession(newPhone());
+
+        ApiResponse wrong = step(session.secret(), "code", "{\"code\":\"999999\"}");
+        ApiResponse right = step(session.secret(), "code", "{\"code\":\"000000\"}");
+        ApiResponse paid = step(session.secret(), "payment", "{\"card_number\":\"4242424242424242\"}");
+
+        assertThat(wrong.status()).isEqualTo(400);
+        assertThat(wrong.at("/error/code")).isEqualTo("incorrect_code");
+        assertThat(wrong.at("/error/message")).contains("4 tries left");
+        assertThat(right.status()).as(right.text()).isEqualTo(200);
+        assertThat(right.at("/verified")).isEqualTo("true");
+        assertThat(paid.status()).as(paid.text()).isEqualTo(200);
+    }
+
+    @Test
+    void wrongCodesAfterVerificationAreLimited() {
+        Checkouts.Session session = verifiedSession(newPhone());
+
+        for (int i = 0; i < PhoneVerifications.MAX_FAILED_ATTEMPTS; i++) {
+            ApiResponse wrong = step(session.secret(), "code", "{\"code\":\"999999\"}");
+            assertThat(wrong.at("/error/code")).as("try " + i).isEqualTo("incorrect_code");
+        }
+        ApiResponse blocked = step(session.secret(), "code", "{\"code\":\"000000\"}");
+
+        assertThat(blocked.status()).isEqualTo(429);
+        assertThat(blocked.at("/error/code")).isEqualTo("too_many_attempts");
+    }
+
+    @Test
     void tamperedSecretIsNotFound() {
         Checkouts.Session session = Checkouts.subscription(server, KEY,
                 Checkouts.plan(server, KEY, "20.00"));
