@@ -163,12 +163,12 @@ public final class CheckoutSessions {
      *     declined, 403 with a live key
      */
     public CheckoutSession completeForTest(Caller caller, String sessionId, String phone,
-            String cardNumber) {
+            Optional<String> cardNumber) {
         if (caller.environment() != Environment.SANDBOX) {
             throw ApiError.forbidden("sandbox_only", "Test helpers work only with sandbox keys"
                     + " (aks_test_...).");
         }
-        return completeVerified(caller, sessionId, phone, Optional.of(cardNumber));
+        return completeVerified(caller, sessionId, phone, cardNumber);
     }
 
     /**

@@ -257,6 +257,24 @@ class CheckoutApiTest {
     }
 
     @Test
+    void testHelperNeedsNoCardForFreePlan() {
+        String freePlan = paidPlan("0", "2.50").get("plan_id").asText();
+        String sessionId = subscriptionSession(freePlan).at("/checkout_session_id");
+        String paidSessionId = subscriptionSession(paidPlan("9.00", "9.00").get("plan_id")
+                .asText()).at("/checkout_session_id");
+
+        ApiResponse completed = server.post(SANDBOX, "/v1/test_helpers/checkout_sessions/"
+                + sessionId + "/complete", "{\"phone\":\"" + nextPhone() + "\"}");
+        ApiResponse unpaid = server.post(SANDBOX, "/v1/test_helpers/checkout_sessions/"
+                + paidSessionId + "/complete", "{\"phone\":\"" + nextPhone() + "\"}");
+
+        assertThat(completed.status()).as(completed.text()).isEqualTo(200);
+        assertThat(subscriptionOf(completed.at("/customer_id")).at("/subscription/plan_id"))
+                .isEqualTo(freePlan);
+        assertError(unpaid, 400, "missing_field", "card_number");
+    }
+
+    @Test
     void testHelperRejectsInvalidPhone() {
         String planId = paidPlan("9.00", "9.00").get("plan_id").asText();
         String sessionId = subscriptionSession(planId).at("/checkout_session_id");
