@@ -65,6 +65,7 @@ public final class CheckoutSessions {
     private final Subscriptions subscriptions;
     private final Ledger ledger;
     private final PaymentProcessors processors;
+    private final PaymentClaims claims;
 
     public CheckoutSessions(Jdbi jdbi, Ids ids, Clock clock, Customers customers,
             Subscriptions subscriptions, Ledger ledger, PaymentProcessors processors) {
@@ -75,6 +76,7 @@ public final class CheckoutSessions {
         this.subscriptions = subscriptions;
         this.ledger = ledger;
         this.processors = processors;
+        this.claims = new PaymentClaims(jdbi, clock);
     }
 
     /** A session found by its secret, with the merchant and environment that own it. */
@@ -163,12 +165,12 @@ public final class CheckoutSessions {
      *     declined, 403 with a live key
      */
     public CheckoutSession completeForTest(Caller caller, String sessionId, String phone,
-            String cardNumber) {
+            Optional<String> cardNumber) {
         if (caller.environment() != Environment.SANDBOX) {
             throw ApiError.forbidden("sandbox_only", "Test helpers work only with sandbox keys"
                     + " (aks_test_...).");
         }
-        return completeVerified(caller, sessionId, phone, Optional.of(cardNumber));
+        return completeVerified(caller, sessionId, phone, cardNumber);
     }
 
     /**
@@ -176,10 +178,12 @@ public final class CheckoutSessions {
      * {@code payment} is a card number in sandbox, and live the id of a Stripe payment method
      * ({@code pm_...}) that Stripe.js created in the browser. When nothing is due now (see
      * {@link #amountDue}), no card is charged or stored and {@code payment} may be empty.
+     * Otherwise the attempt takes the session's payment claim before any processor request, so
+     * that concurrent attempts on any node charge at most one card.
      *
      * @throws ApiError as {@link #completeForTest}, 400 when a payment is due and
-     *     {@code payment} is empty, 502 when Stripe fails, and 503 when live payments are not
-     *     configured
+     *     {@code payment} is empty, 409 {@code payment_in_progress} while another attempt is
+     *     charging, 502 when Stripe fails, and 503 when live payments are not configured
      */
     public CheckoutSession completeVerified(Caller caller, String sessionId, String phone,
             Optional<String> payment) {
@@ -193,15 +197,17 @@ public final class CheckoutSessions {
         if (caller.environment() == Environment.SANDBOX) {
             String cardNumber = payment.orElseThrow(() -> ApiError.missing("card_number"))
                     .replaceAll("[\\s-]", "");
+            PaymentClaims.Claim claim = claims.take(session.id(), cardNumber);
             return chargeAndComplete(caller, session, phone, amount, processors.sandbox(),
-                    cardNumber);
+                    cardNumber, claim);
         }
         String paymentMethodId = payment.orElseThrow(() -> ApiError.missing("payment_method_id"));
         StripeCardProcessor stripe = processors.live().orElseThrow(() -> ApiError.notConfigured(
                 "payments_not_configured", "Live checkout cannot take payments: set"
                         + " STRIPE_SECRET_KEY on the server."));
-        String savedCard = saveCard(caller, session, amount, stripe, paymentMethodId);
-        return chargeAndComplete(caller, session, phone, amount, stripe, savedCard);
+        PaymentClaims.Claim claim = claims.take(session.id(), paymentMethodId);
+        String savedCard = saveCard(caller, session, amount, stripe, paymentMethodId, claim);
+        return chargeAndComplete(caller, session, phone, amount, stripe, savedCard, claim);
     }
 
     /**
@@ -215,13 +221,16 @@ public final class CheckoutSessions {
 
     /** Saves a live card as a Stripe customer and returns its {@code cus_...|pm_...} reference. */
     private String saveCard(Caller caller, CheckoutSession session, Money amount,
-            StripeCardProcessor stripe, String paymentMethodId) {
+            StripeCardProcessor stripe, String paymentMethodId, PaymentClaims.Claim claim) {
         try {
             // A retry with the same payment method reuses the Stripe customer of the first try.
             // TODO: attach the card to a returning customer's Stripe customer instead of
             // creating a new Stripe customer for every card.
-            return stripe.saveCard(paymentMethodId, session.id() + ":save:" + paymentMethodId);
+            return stripe.saveCard(paymentMethodId, saveIdempotencyKey(session.id(),
+                    paymentMethodId));
         } catch (PaymentProcessorException e) {
+            // Saving a card charges nothing, so another attempt may run.
+            claims.release(claim);
             if (!e.cardDeclined()) {
                 throw ApiError.upstream(502, PROCESSOR_ERROR, "The payment could not be"
                         + " processed because the card processor failed. Try again later.");
@@ -235,16 +244,20 @@ public final class CheckoutSessions {
 
     /**
      * Charges {@code paymentMethod} (sandbox card digits, or a saved Stripe card) and completes
-     * the session, storing the method for later renewals and top-ups.
+     * the session, storing the method for later renewals and top-ups. A failed charge releases
+     * {@code claim}. A successful one keeps it, also when completing then fails, so that no
+     * other card is charged for the session.
      */
     private CheckoutSession chargeAndComplete(Caller caller, CheckoutSession session, String phone,
-            Money amount, PaymentProcessor processor, String paymentMethod) {
-        // One key per session and card: a retry with the same card returns the first outcome,
-        // and another card after a decline is a new charge.
-        String idempotencyKey = session.id() + ":" + hash(paymentMethod).substring(0, 16);
+            Money amount, PaymentProcessor processor, String paymentMethod,
+            PaymentClaims.Claim claim) {
         PaymentProcessor.ChargeResult result = processor.charge(new PaymentProcessor.ChargeRequest(
-                idempotencyKey, paymentMethod, amount, "Checkout " + session.id()));
+                chargeIdempotencyKey(session.id(), paymentMethod), paymentMethod, amount,
+                "Checkout " + session.id()));
         if (!result.succeeded()) {
+            // TODO: a processor error can hide a charge that went through, such as a timeout
+            // after Stripe accepted it. Releasing the claim then lets another card be charged.
+            claims.release(claim);
             recordFailedPayment(caller, session, amount, result);
             if (PROCESSOR_ERROR.equals(result.failureCode())) {
                 // The card is not at fault, so the page keeps it and the customer may retry.
@@ -253,6 +266,20 @@ public final class CheckoutSessions {
             throw ApiError.paymentRequired(result.failureCode(), customerMessage(result));
         }
         return complete(caller, session, phone, amount, result.cardLast4(), paymentMethod);
+    }
+
+    /** Returns the Stripe idempotency key that saves a live checkout's payment method. */
+    static String saveIdempotencyKey(String sessionId, String paymentMethodId) {
+        return sessionId + ":save:" + paymentMethodId;
+    }
+
+    /**
+     * Returns the processor idempotency key of a checkout charge: one key per session and card,
+     * so a retry with the same card returns the first outcome, and another card after a decline
+     * is a new charge.
+     */
+    static String chargeIdempotencyKey(String sessionId, String paymentMethod) {
+        return sessionId + ":" + hash(paymentMethod).substring(0, 16);
     }
 
     private static String customerMessage(PaymentProcessor.ChargeResult result) {

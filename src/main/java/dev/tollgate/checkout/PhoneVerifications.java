@@ -141,6 +141,8 @@ public final class PhoneVerifications {
 
     /**
      * Checks a code entered for the session and, when it matches, marks the number verified.
+     * A wrong code is rejected and counted also after the number was verified, although the
+     * verification stays.
      *
      * @throws ApiError 400 for a malformed, wrong or expired code, 409 when no code was sent,
      *     429 after {@value #MAX_FAILED_ATTEMPTS} wrong codes
@@ -161,10 +163,8 @@ public final class PhoneVerifications {
     private int check(Handle handle, String sessionId, String code) {
         Row row = find(handle, sessionId).orElseThrow(() -> ApiError.conflict("no_code_sent",
                 "code", "No code was sent for this checkout. Enter your phone number first."));
-        if (row.verifiedAt() != null) {
-            return -1;
-        }
-        if (!clock.instant().isBefore(row.expiresAt())) {
+        // A verified number stays verified after its code expires.
+        if (row.verifiedAt() == null && !clock.instant().isBefore(row.expiresAt())) {
             throw ApiError.badRequest("code_expired", "code", "The code expired. Ask for a new"
                     + " one.");
         }
@@ -184,7 +184,7 @@ public final class PhoneVerifications {
             return MAX_FAILED_ATTEMPTS - row.failedAttempts() - 1;
         }
         handle.createUpdate("""
-                        UPDATE phone_verifications SET verified_at = :now,
+                        UPDATE phone_verifications SET verified_at = COALESCE(verified_at, :now),
                             failed_attempts = failed_attempts - 1
                         WHERE session_id = :session""")
                 .bind("now", Timestamps.format(clock.instant()))

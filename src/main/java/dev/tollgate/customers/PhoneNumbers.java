@@ -7,8 +7,9 @@ import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 /**
  * Normalization of phone numbers to E.164 ({@code +12025550100}). Numbers must be written in
  * international form, with a leading {@code +} and the country code, because a customer's
- * country is not known. The check is for a possible number (right length for the country), so
- * reserved test numbers such as +1 202 555 0100 are accepted.
+ * country is not known. A number must be valid for its country in libphonenumber's metadata
+ * (a known country code, area code and length). The fictional US numbers +1 202 555 0100 to
+ * 0199, which tests and docs use, pass this check.
  */
 public final class PhoneNumbers {
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
@@ -19,7 +20,7 @@ public final class PhoneNumbers {
     /**
      * Returns {@code text} in E.164 form.
      *
-     * @throws IllegalArgumentException with a client-safe reason when it is not a possible number
+     * @throws IllegalArgumentException with a client-safe reason when it is not a valid number
      */
     public static String toE164(String text) {
         if (!text.strip().startsWith("+")) {
@@ -29,6 +30,10 @@ public final class PhoneNumbers {
             PhoneNumber number = UTIL.parse(text, "ZZ");
             if (!UTIL.isPossibleNumber(number)) {
                 throw new IllegalArgumentException("has the wrong number of digits for its country");
+            }
+            if (!UTIL.isValidNumber(number)) {
+                throw new IllegalArgumentException(
+                        "is not a valid number for its country code and area code");
             }
             return UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
         } catch (NumberParseException e) {

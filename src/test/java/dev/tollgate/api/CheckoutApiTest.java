@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.testing.ApiResponse;
 import dev.tollgate.testing.Catalogue;
+import dev.tollgate.testing.Concurrently;
 import dev.tollgate.testing.DatabaseKind;
 import dev.tollgate.testing.MutableClock;
 import dev.tollgate.testing.TestServer;
@@ -254,6 +255,61 @@ class CheckoutApiTest {
                 CARD_SUCCEEDS);
 
         assertError(completed, 403, "sandbox_only", null);
+    }
+
+    @Test
+    void testHelperNeedsNoCardForFreePlan() {
+        String freePlan = paidPlan("0", "2.50").get("plan_id").asText();
+        String sessionId = subscriptionSession(freePlan).at("/checkout_session_id");
+        String paidSessionId = subscriptionSession(paidPlan("9.00", "9.00").get("plan_id")
+                .asText()).at("/checkout_session_id");
+
+        ApiResponse completed = server.post(SANDBOX, "/v1/test_helpers/checkout_sessions/"
+                + sessionId + "/complete", "{\"phone\":\"" + nextPhone() + "\"}");
+        ApiResponse unpaid = server.post(SANDBOX, "/v1/test_helpers/checkout_sessions/"
+                + paidSessionId + "/complete", "{\"phone\":\"" + nextPhone() + "\"}");
+
+        assertThat(completed.status()).as(completed.text()).isEqualTo(200);
+        assertThat(subscriptionOf(completed.at("/customer_id")).at("/subscription/plan_id"))
+                .isEqualTo(freePlan);
+        assertError(unpaid, 400, "missing_field", "card_number");
+    }
+
+    @Test
+    void testHelperRejectsInvalidPhone() {
+        String planId = paidPlan("9.00", "9.00").get("plan_id").asText();
+        String sessionId = subscriptionSession(planId).at("/checkout_session_id");
+
+        ApiResponse completed = complete(SANDBOX, sessionId, "+1 999 555 0100", CARD_SUCCEEDS);
+
+        assertError(completed, 400, "invalid_value", "phone");
+        assertThat(completed.at("/error/message")).contains("+1 999 555 0100")
+                .contains("not a valid number");
+        assertThat(customerPhones()).doesNotContain("+19995550100");
+    }
+
+    @Test
+    void concurrentCompletionsChargeOnce() throws Exception {
+        String planId = paidPlan("25.00", "30.00").get("plan_id").asText();
+        String sessionId = subscriptionSession(planId).at("/checkout_session_id");
+        String phone = nextPhone();
+
+        List<ApiResponse> responses = Concurrently.run(8,
+                i -> complete(SANDBOX, sessionId, phone, CARD_SUCCEEDS));
+
+        List<Integer> statuses = responses.stream().map(ApiResponse::status).toList();
+        assertThat(statuses).as(statuses.toString()).containsOnlyOnce(200);
+        assertThat(statuses).as(statuses.toString()).containsOnly(200, 409);
+        String customerId = responses.stream().filter(response -> response.status() == 200)
+                .findFirst().orElseThrow().at("/customer_id");
+        assertThat(subscriptionOf(customerId).at("/subscription/credits/total_remaining"))
+                .isEqualTo("30.0000000000");
+        long payments = server.server().database().jdbi().withHandle(handle -> handle
+                .createQuery("SELECT COUNT(*) FROM payments WHERE customer_id = :customer")
+                .bind("customer", customerId)
+                .mapTo(Long.class)
+                .one());
+        assertThat(payments).isEqualTo(1);
     }
 
     @Test

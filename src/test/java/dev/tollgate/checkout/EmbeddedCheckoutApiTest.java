@@ -2,9 +2,11 @@ package dev.tollgate.checkout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tollgate.storage.Timestamps;
 import dev.tollgate.testing.ApiResponse;
 import dev.tollgate.testing.BothDatabases;
 import dev.tollgate.testing.Checkouts;
+import dev.tollgate.testing.Concurrently;
 import dev.tollgate.testing.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,8 +14,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class EmbeddedCheckoutApiTest extends BothDatabases {
@@ -106,11 +111,15 @@ class EmbeddedCheckoutApiTest extends BothDatabases {
                 Checkouts.plan(server, KEY, "20.00"));
         Map<String, Long> before = rowCounts();
 
-        for (String phone : new String[] {"2025550100", "+1 202", "phone", "+999 1234"}) {
+        for (String phone : new String[] {"2025550100", "+1 202", "phone", "+999 1234",
+                "+1 999 555 0100", "+1 555 0100"}) {
             ApiResponse response = step(session.secret(), "phone", "{\"phone\":\"" + phone + "\"}");
             assertThat(response.status()).as(phone).isEqualTo(400);
             assertThat(response.at("/error/param")).as(phone).isEqualTo("phone");
         }
+        ApiResponse unassigned = step(session.secret(), "phone",
+                "{\"phone\":\"+1 999 555 0100\"}");
+        assertThat(unassigned.at("/error/message")).contains("not a valid number");
         ApiResponse missing = step(session.secret(), "phone", "{}");
         assertThat(missing.status()).isEqualTo(400);
         assertThat(rowCounts()).isEqualTo(before);
@@ -130,6 +139,113 @@ class EmbeddedCheckoutApiTest extends BothDatabases {
         assertThat(wrong.at("/error/message")).contains("4 tries left");
         assertThat(pay.status()).isEqualTo(409);
         assertThat(pay.at("/error/code")).isEqualTo("phone_not_verified");
+    }
+
+    @Test
+    void wrongCodeRejectedAfterVerification() {
+        Checkouts.Session session = verifiedSession(newPhone());
+
+        ApiResponse wrong = step(session.secret(), "code", "{\"code\":\"999999\"}");
+        ApiResponse right = step(session.secret(), "code", "{\"code\":\"000000\"}");
+        ApiResponse paid = step(session.secret(), "payment", "{\"card_number\":\"4242424242424242\"}");
+
+        assertThat(wrong.status()).isEqualTo(400);
+        assertThat(wrong.at("/error/code")).isEqualTo("incorrect_code");
+        assertThat(wrong.at("/error/message")).contains("4 tries left");
+        assertThat(right.status()).as(right.text()).isEqualTo(200);
+        assertThat(right.at("/verified")).isEqualTo("true");
+        assertThat(paid.status()).as(paid.text()).isEqualTo(200);
+    }
+
+    @Test
+    void wrongCodesAfterVerificationAreLimited() {
+        Checkouts.Session session = verifiedSession(newPhone());
+
+        for (int i = 0; i < PhoneVerifications.MAX_FAILED_ATTEMPTS; i++) {
+            ApiResponse wrong = step(session.secret(), "code", "{\"code\":\"999999\"}");
+            assertThat(wrong.at("/error/code")).as("try " + i).isEqualTo("incorrect_code");
+        }
+        ApiResponse blocked = step(session.secret(), "code", "{\"code\":\"000000\"}");
+
+        assertThat(blocked.status()).isEqualTo(429);
+        assertThat(blocked.at("/error/code")).isEqualTo("too_many_attempts");
+    }
+
+    @Test
+    void concurrentPaymentsCompleteOnce() throws Exception {
+        Checkouts.Session session = verifiedSession(newPhone());
+        Map<String, Long> before = rowCounts();
+        String[] cards = {"4242424242424242", "4242 4242 4242 4242", "4242-4242-4242-4242"};
+
+        List<ApiResponse> responses = Concurrently.run(8, i -> step(session.secret(), "payment",
+                "{\"card_number\":\"" + cards[i % cards.length] + "\"}"));
+
+        Map<Integer, Long> statuses = responses.stream()
+                .collect(Collectors.groupingBy(ApiResponse::status, Collectors.counting()));
+        assertThat(statuses.get(200)).as(statuses.toString()).isEqualTo(1L);
+        assertThat(statuses.keySet()).as(statuses.toString()).isSubsetOf(200, 409);
+        for (ApiResponse response : responses) {
+            if (response.status() == 409) {
+                assertThat(response.at("/error/code")).as(response.text())
+                        .isIn("payment_in_progress", "session_completed");
+            }
+        }
+        Map<String, Long> after = rowCounts();
+        assertThat(after.get("completed")).isEqualTo(before.get("completed") + 1);
+        assertThat(after.get("customers")).isEqualTo(before.get("customers") + 1);
+        assertThat(succeededPayments(session.id())).isEqualTo(1);
+    }
+
+    @Test
+    void heldClaimBlocksPaymentUntilExpired() {
+        Checkouts.Session session = verifiedSession(newPhone());
+        Instant now = Instant.now();
+        insertClaim(session.id(), now, now.plus(PaymentClaims.TIMEOUT));
+        Map<String, Long> before = rowCounts();
+
+        ApiResponse blocked = step(session.secret(), "payment",
+                "{\"card_number\":\"4242424242424242\"}");
+        Map<String, Long> afterBlocked = rowCounts();
+        expireClaim(session.id(), now.minusSeconds(1));
+        ApiResponse paid = step(session.secret(), "payment",
+                "{\"card_number\":\"4242424242424242\"}");
+
+        assertThat(blocked.status()).isEqualTo(409);
+        assertThat(blocked.at("/error/code")).isEqualTo("payment_in_progress");
+        assertThat(blocked.at("/error/message")).contains("already being processed");
+        assertThat(afterBlocked).isEqualTo(before);
+        assertThat(paid.status()).as(paid.text()).isEqualTo(200);
+        assertThat(succeededPayments(session.id())).isEqualTo(1);
+    }
+
+    /** Inserts the claim that an attempt on another node holds while it charges a card. */
+    private static void insertClaim(String sessionId, Instant claimedAt, Instant expiresAt) {
+        server.server().database().jdbi().useHandle(handle -> handle.createUpdate("""
+                        INSERT INTO checkout_payment_claims (session_id, claim_id, payment_hash,
+                            claimed_at, expires_at)
+                        VALUES (:session, 'other-node', 'hash', :claimed, :expires)""")
+                .bind("session", sessionId)
+                .bind("claimed", Timestamps.format(claimedAt))
+                .bind("expires", Timestamps.format(expiresAt))
+                .execute());
+    }
+
+    private static void expireClaim(String sessionId, Instant expiresAt) {
+        server.server().database().jdbi().useHandle(handle -> handle.createUpdate(
+                        "UPDATE checkout_payment_claims SET expires_at = :expires"
+                                + " WHERE session_id = :session")
+                .bind("session", sessionId)
+                .bind("expires", Timestamps.format(expiresAt))
+                .execute());
+    }
+
+    private static long succeededPayments(String sessionId) {
+        return server.server().database().jdbi().withHandle(handle -> handle.createQuery(
+                        "SELECT COUNT(*) FROM payments WHERE idempotency_key = :session"
+                                + " AND status = 'succeeded'")
+                .bind("session", sessionId)
+                .mapTo(Long.class)
+                .one());
     }
 
     @Test

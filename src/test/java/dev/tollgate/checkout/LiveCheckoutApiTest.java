@@ -4,8 +4,13 @@ import static dev.tollgate.testing.ApiErrors.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.money.Money;
+import dev.tollgate.payments.PaymentProcessor;
+import dev.tollgate.payments.StripeCardProcessor;
+import dev.tollgate.storage.Timestamps;
 import dev.tollgate.testing.ApiResponse;
 import dev.tollgate.testing.Checkouts;
+import dev.tollgate.testing.Concurrently;
 import dev.tollgate.testing.DatabaseKind;
 import dev.tollgate.testing.MutableClock;
 import dev.tollgate.testing.StripeStandIn;
@@ -13,16 +18,19 @@ import dev.tollgate.testing.TestServer;
 import dev.tollgate.testing.TwilioStandIn;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
@@ -270,6 +278,96 @@ class LiveCheckoutApiTest {
         assertThat(completedAt(session.id())).isNull();
         assertThat(pay(session, paymentMethod(StripeStandIn.CARD_SUCCEEDS)).status())
                 .isEqualTo(200);
+    }
+
+    @Test
+    void concurrentPaysChargeOnce() throws Exception {
+        Checkouts.Session session = verifiedSession("9.99", newPhone());
+        List<String> methods = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            methods.add(paymentMethod(StripeStandIn.CARD_SUCCEEDS));
+        }
+
+        List<ApiResponse> responses = Concurrently.run(methods.size(),
+                i -> pay(session, methods.get(i)));
+
+        Map<Integer, Long> statuses = responses.stream()
+                .collect(Collectors.groupingBy(ApiResponse::status, Collectors.counting()));
+        assertThat(statuses.get(200)).as(statuses.toString()).isEqualTo(1L);
+        assertThat(statuses.get(409)).as(statuses.toString()).isEqualTo(7L);
+        for (ApiResponse response : responses) {
+            if (response.status() == 409) {
+                assertThat(response.at("/error/code")).as(response.text())
+                        .isIn("payment_in_progress", "session_completed");
+            }
+        }
+        assertThat(chargesFor(session.id())).hasSize(1);
+        assertThat(stripe.received("/v1/customers").stream()
+                .filter(request -> request.idempotencyKey().startsWith(session.id() + ":save:"))
+                .toList()).hasSize(1);
+        assertThat(completedAt(session.id())).isNotNull();
+    }
+
+    @Test
+    void expiredClaimReplaysFirstCharge() {
+        Checkouts.Session session = verifiedSession("25.00", newPhone());
+        String method = paymentMethod(StripeStandIn.CARD_SUCCEEDS);
+        // Another node saved and charged the card, then stopped before completing.
+        StripeCardProcessor otherNode = new StripeCardProcessor(StripeStandIn.SECRET_KEY,
+                stripe.apiBase());
+        String saved = otherNode.saveCard(method,
+                CheckoutSessions.saveIdempotencyKey(session.id(), method));
+        PaymentProcessor.ChargeResult first = otherNode.charge(new PaymentProcessor.ChargeRequest(
+                CheckoutSessions.chargeIdempotencyKey(session.id(), saved), saved,
+                Money.fromExact(new BigDecimal("25.00")), "Checkout " + session.id()));
+        Instant now = clock.instant();
+        insertClaim(session.id(), now, now.plus(PaymentClaims.TIMEOUT));
+        int requestsBefore = stripe.received().size();
+
+        ApiResponse blocked = pay(session, paymentMethod(StripeStandIn.CARD_SUCCEEDS));
+        int requestsWhileBlocked = stripe.received().size();
+        expireClaim(session.id(), now.minusSeconds(1));
+        ApiResponse retried = pay(session, method);
+
+        assertThat(first.succeeded()).isTrue();
+        assertError(blocked, 409, "payment_in_progress", null);
+        assertThat(requestsWhileBlocked).isEqualTo(requestsBefore);
+        assertThat(retried.status()).as(retried.text()).isEqualTo(200);
+        List<StripeStandIn.Received> charges = chargesFor(session.id());
+        assertThat(charges).hasSize(2);
+        assertThat(charges.stream().map(StripeStandIn.Received::idempotencyKey).distinct())
+                .hasSize(1);
+        assertThat(savedMethod(retried.at("/customer_id"))).isEqualTo(saved);
+        assertThat(completedAt(session.id())).isNotNull();
+    }
+
+    /** Returns the PaymentIntent requests of a checkout session that the stand-in received. */
+    private static List<StripeStandIn.Received> chargesFor(String sessionId) {
+        return stripe.received("/v1/payment_intents").stream()
+                .filter(request -> ("Checkout " + sessionId).equals(
+                        request.form().get("description")))
+                .toList();
+    }
+
+    /** Inserts the claim that an attempt on another node holds while it charges a card. */
+    private static void insertClaim(String sessionId, Instant claimedAt, Instant expiresAt) {
+        server.server().database().jdbi().useHandle(handle -> handle.createUpdate("""
+                        INSERT INTO checkout_payment_claims (session_id, claim_id, payment_hash,
+                            claimed_at, expires_at)
+                        VALUES (:session, 'other-node', 'hash', :claimed, :expires)""")
+                .bind("session", sessionId)
+                .bind("claimed", Timestamps.format(claimedAt))
+                .bind("expires", Timestamps.format(expiresAt))
+                .execute());
+    }
+
+    private static void expireClaim(String sessionId, Instant expiresAt) {
+        server.server().database().jdbi().useHandle(handle -> handle.createUpdate(
+                        "UPDATE checkout_payment_claims SET expires_at = :expires"
+                                + " WHERE session_id = :session")
+                .bind("session", sessionId)
+                .bind("expires", Timestamps.format(expiresAt))
+                .execute());
     }
 
     private static long failedLiveCheckoutPayments() {
