@@ -22,6 +22,9 @@ import org.jdbi.v3.core.statement.Query;
 
 /** Storage of request records and their metadata. Thread-safe. */
 public final class RequestRecords {
+    /** The divisor at which large sums are split: 10^10, one dollar in units. */
+    private static final String SPLIT = "10000000000";
+
     private static final String COLUMNS = "id, request_id, status, customer_id, meter_id, provider,"
             + " provider_key_type, model, endpoint, response_id, upstream_status, input_tokens,"
             + " output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens,"
@@ -161,8 +164,6 @@ public final class RequestRecords {
                         new BigDecimal(combined(rs, "charge"), Money.SCALE)))
                 .one();
     }
-
-    private static final String SPLIT = "10000000000";
 
     private static String splitSums(String expression, String name) {
         return "COALESCE(SUM((" + expression + ") / " + SPLIT + "), 0) AS " + name + "_whole,"

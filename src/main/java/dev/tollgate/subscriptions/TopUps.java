@@ -31,7 +31,10 @@ import org.slf4j.LoggerFactory;
 public final class TopUps {
     private static final Logger LOG = LoggerFactory.getLogger(TopUps.class);
 
-    /** The most bundles one request buys at admission, when other requests take the credit. */
+    /**
+     * Maximum number of bundles one request buys at admission, when other requests keep taking
+     * the new credit.
+     */
     static final int MAX_PURCHASES_PER_REQUEST = 3;
 
     private final Jdbi jdbi;

@@ -161,7 +161,7 @@ class UsageReaderTest {
     }
 
     @Test
-    void textCountInLaterEventKeepsUsageDiscarded() {
+    void unreadableUsageStaysDiscarded() {
         UsageReader reader = UsageReader.forFormat(ResponseFormat.OPENAI_CHAT);
         for (SseEvent event : events("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":\"5\"}}\n\n"
                 + "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":2}}\n\n")) {
