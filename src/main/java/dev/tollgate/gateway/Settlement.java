@@ -82,14 +82,33 @@ public final class Settlement {
      */
     public RequestRecord settle(BillingContext context, Request request, Outcome outcome,
             RecordHook hook) {
-        ProviderCost cost = providerCost(request.provider(), outcome);
-        RequestRecord record = writer.write(
-                handle -> settleIn(handle, context, request, outcome, cost, hook));
+        Priced priced = price(context, request, outcome);
+        RequestRecord record = writer.write(handle -> settleIn(handle, context, request,
+                priced.outcome(), priced.cost(), hook));
         if (context.debits() && !record.charge().isZero()) {
             topUps.afterCharge(context.caller(), context.customerId().orElseThrow(),
                     context.requestId());
         }
         return record;
+    }
+
+    /** The provider cost of a request and its outcome, marked estimated when the cost was capped. */
+    private record Priced(ProviderCost cost, Outcome outcome) {
+    }
+
+    private Priced price(BillingContext context, Request request, Outcome outcome) {
+        try {
+            return new Priced(providerCost(request.provider(), outcome), outcome);
+        } catch (ArithmeticException e) {
+            // Only implausible usage at a price from an operator's price file gets here.
+            LOG.warn("Provider cost is beyond the largest amount stored, recorded as the"
+                    + " per-request maximum requestId={} provider={} model={} maxCharge={}",
+                    context.requestId(), request.provider(), outcome.model(),
+                    Rating.MAX_CHARGE.toWire());
+            ProviderCost capped = new ProviderCost(Money.ZERO, Rating.MAX_CHARGE,
+                    Rating.MAX_CHARGE);
+            return new Priced(capped, outcome.asEstimated());
+        }
     }
 
     private RequestRecord settleIn(Handle handle, BillingContext context, Request request,
@@ -155,8 +174,8 @@ public final class Settlement {
     }
 
     /**
-     * The charge of a gateway request whose exact charge is above {@link Rating#MAX_CHARGE}:
-     * that maximum, with no breakdown. The usage already happened, so it is charged as far as
+     * Returns the charge of a gateway request whose exact charge is above
+     * {@link Rating#MAX_CHARGE}: that maximum, with no breakdown. The usage already happened, so it is charged as far as
      * one request may be, never rejected or left free.
      */
     private static Charge capped(Meter meter) {

@@ -12,7 +12,10 @@ import dev.tollgate.testing.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
@@ -35,8 +38,13 @@ class ImplausibleUsageForwardTest {
     DatabaseKind database;
 
     @BeforeParameterizedClassInvocation
-    static void start(DatabaseKind database) {
-        gateway = GatewayServer.start(database);
+    static void start(DatabaseKind database) throws IOException {
+        // A price far above any real one, so that implausible usage overflows the provider cost.
+        Path prices = Files.createTempFile("tollgate-prices-", ".json");
+        Files.writeString(prices, """
+                {"providers": {"openai": {"source": "test", "as_of": "2026-12-04",
+                  "models": {"pricey-model": {"input": "1000000", "output": "1000000"}}}}}""");
+        gateway = GatewayServer.start(database, Map.of("TOLLGATE_PRICES_FILE", prices.toString()));
     }
 
     @AfterParameterizedClassInvocation
@@ -137,6 +145,27 @@ class ImplausibleUsageForwardTest {
         assertThat(record.at("/status").asText()).isEqualTo("completed");
         assertThat(record.at("/charge/amount").asText()).isEqualTo("1000000.0000000000");
         assertThat(record.at("/estimated").asBoolean()).isTrue();
+        assertLedgerClean();
+    }
+
+    @Test
+    void overflowingProviderCostCapped() {
+        gateway.provider().on("/v1/chat/completions", Reply.json(200, reply(
+                "{\"prompt_tokens\":1000000000000,\"completion_tokens\":1}")
+                .replace("gpt-4o-mini", "pricey-model")));
+        int number = COUNT.incrementAndGet();
+        GatewayServer.Subscriber customer = gateway.subscriber("{\"name\":\"Pricey " + number
+                + "\",\"rate_type\":\"percentage\",\"tier_type\":\"tokens_1m\","
+                + "\"tiers\":[{\"start\":\"0\",\"rate\":\"100\"}]}", "10.00", "10.00",
+                "+1202555" + (7000 + number));
+
+        // The hold is 100% of 8 prompt and 1 output tokens at a dollar per token: 9 dollars.
+        JsonNode record = forward(customer, "{\"model\":\"pricey-model\",\"max_tokens\":1,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+
+        assertThat(record.at("/status").asText()).as(record.toString()).isEqualTo("completed");
+        assertThat(record.at("/estimated").asBoolean()).as(record.toString()).isTrue();
+        assertThat(record.at("/charge/amount").asText()).isEqualTo("1000000.0000000000");
         assertLedgerClean();
     }
 
