@@ -67,7 +67,9 @@ public final class ManualUsage {
     /**
      * Records and bills the usage, or returns the record of an earlier identical call.
      *
-     * @throws ApiError 409 when the request id was used with another body; 401/403 as the gateway
+     * @throws ApiError 409 when the request id was used with another body; 401/403 as the
+     *     gateway; 400 when the charge is above {@link Rating#MAX_CHARGE} or the balance would
+     *     fall below -{@link Ledger#MAX_BALANCE}
      */
     public Result record(Caller caller, Report usage) {
         String requestId = usage.requestId();
@@ -95,9 +97,18 @@ public final class ManualUsage {
         String recordId = ids.next("req", caller.environment());
         Settlement.Request request = new Settlement.Request(recordId, PROVIDER, "unmanaged",
                 "POST /v1/requests", usage.metadata(), clock.instant(), usage.fingerprint());
-        RequestRecord record;
+        RequestRecord record = settleWithinLimits(context, request, usage);
+        return new Result(sameOrConflict(record, usage), record.id().equals(recordId));
+    }
+
+    /**
+     * Settles the usage, or rejects it with a 400 naming the charged count field when its charge
+     * or the customer's balance would pass Tollgate's limits. Nothing is stored then.
+     */
+    private RequestRecord settleWithinLimits(BillingContext context, Settlement.Request request,
+            Report usage) {
         try {
-            record = settlement.settle(context, request,
+            return settlement.settle(context, request,
                     new Outcome(200, usage.usage(), false, null, null, false));
         } catch (ChargeLimitException e) {
             String field = usageField(context.meter().orElseThrow());
@@ -111,8 +122,13 @@ public final class ManualUsage {
                     + " customer '" + e.customerId() + "' below -" + Ledger.MAX_BALANCE.toDisplay()
                     + " dollars, the lowest balance Tollgate stores. Check " + field
                     + ", or add credit to the customer before recording more usage.");
+        } catch (ArithmeticException e) {
+            // The meter's running total for the cycle would pass the long range.
+            String field = usageField(context.meter().orElseThrow());
+            throw ApiError.invalid(field, "The customer's total usage on meter '"
+                    + usage.meterSlug() + "' this cycle would be larger than Tollgate stores."
+                    + " Check " + field + ".");
         }
-        return new Result(sameOrConflict(record, usage), record.id().equals(recordId));
     }
 
     /** The request field whose counts the meter charges, for error messages. */
