@@ -85,7 +85,7 @@ public final class TopUps {
                 return;
             }
             // Admission may already have bought a bundle for this request, under the key that
-            // buy() uses, so this second purchase needs a key of its own.
+            // buyAndHold() uses, so this second purchase needs a key of its own.
             buy(caller, subscription.get(), requestId,
                     "topup:" + subscription.get().id() + ":" + requestId + ":after_charge");
         } finally {
@@ -133,14 +133,11 @@ public final class TopUps {
     }
 
     /**
-     * Buys the subscription's auto top-up bundle for the request {@code requestId}.
+     * Buys the subscription's auto top-up bundle for the request {@code requestId}, charging
+     * the card under idempotency key {@code key}.
      *
      * @return whether credit was added
      */
-    public boolean buy(Caller caller, ActiveSubscription subscription, String requestId) {
-        return buy(caller, subscription, requestId, "topup:" + subscription.id() + ":" + requestId);
-    }
-
     private boolean buy(Caller caller, ActiveSubscription subscription, String requestId,
             String key) {
         if (subscription.autoTopUpBundleId() == null || subscription.topUpFailedAt() != null) {
