@@ -2,13 +2,16 @@ package dev.tollgate.billing.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tollgate.core.Environment;
 import dev.tollgate.core.Ids;
 import dev.tollgate.money.Money;
 import dev.tollgate.testing.BothDatabases;
+import dev.tollgate.testing.DatabaseKind;
 import dev.tollgate.testing.TestServer;
 import java.time.Clock;
+import java.util.List;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 
@@ -114,5 +117,29 @@ class LedgerLimitTest extends BothDatabases {
         assertThat(atLimit).isTrue();
         assertThat(balance(account).held()).isEqualTo(Ledger.MAX_BALANCE);
         assertThat(jdbi().withHandle(LedgerCheck::mismatches)).isEmpty();
+    }
+
+    @Test
+    void checkReportsFloatBalance() {
+        assumeTrue(database == DatabaseKind.SQLITE, "only SQLite can hold a float in the column");
+        Ledger.Account account = newAccount("limit-float-" + database);
+        append(account, Bucket.CYCLE, new Money(5));
+        // An overflowed sum, as SQLite stored it before balances were range-checked.
+        jdbi().useHandle(handle -> handle.createUpdate(
+                        "UPDATE credit_balances SET cycle_balance = -1.799018034e19 WHERE customer_id = :c")
+                .bind("c", account.customerId())
+                .execute());
+        try {
+            List<String> mismatches = jdbi().withHandle(LedgerCheck::mismatches);
+
+            assertThat(mismatches).hasSize(1);
+            assertThat(mismatches.get(0)).startsWith("customer " + account.customerId());
+            assertThat(mismatches.get(0)).contains("entries cycle=5 ");
+        } finally {
+            jdbi().useHandle(handle -> handle.createUpdate(
+                            "UPDATE credit_balances SET cycle_balance = 5 WHERE customer_id = :c")
+                    .bind("c", account.customerId())
+                    .execute());
+        }
     }
 }
