@@ -2,6 +2,8 @@ package dev.tollgate.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.accounts.SecretKeys;
+import dev.tollgate.billing.ledger.BalanceLimitException;
+import dev.tollgate.billing.ledger.Ledger;
 import dev.tollgate.core.ApiError;
 import dev.tollgate.core.Caller;
 import dev.tollgate.core.Environment;
@@ -77,6 +79,17 @@ final class Endpoints {
             reply = work.get();
         } catch (ApiError e) {
             reply = new Reply(e.status(), errorBody(e));
+        } catch (BalanceLimitException e) {
+            // Routes that can meet the limit on purpose map it themselves; elsewhere, such as a
+            // grant or bundle purchase, nothing was stored and the request can be retried later.
+            LOG.warn("Ledger write rejected at the balance limit method={} path={} customerId={}",
+                    request.prologue().method().text(), redactSecrets(request.path().path()),
+                    e.customerId());
+            ApiError error = ApiError.conflict("balance_limit", null, "The " + e.bucket().code()
+                    + " credit balance of customer '" + e.customerId() + "' would pass ±"
+                    + Ledger.MAX_BALANCE.toDisplay() + " dollars, the limit Tollgate stores."
+                    + " Nothing was changed; spend or remove credit first.");
+            reply = new Reply(error.status(), errorBody(error));
         } catch (RuntimeException e) {
             LOG.error("Request failed method={} path={}", request.prologue().method().text(),
                     redactSecrets(request.path().path()), e);

@@ -5,6 +5,8 @@ import dev.tollgate.gateway.RequestRecords;
 import dev.tollgate.money.Money;
 import io.helidon.webserver.http.HttpRouting;
 import java.time.Clock;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -62,7 +64,7 @@ final class UsageRoutes {
                 sums.add(totals);
                 days.add(new Item(day.toString(), from.atOffset(zone).toString(),
                         to.atOffset(zone).toString(), totals.requests(), totals.tokens(),
-                        totals.cost().toWire(), totals.charge().toWire()));
+                        toWire(totals.cost()), toWire(totals.charge())));
                 from = to;
                 day = day.plusDays(1);
             }
@@ -86,23 +88,29 @@ final class UsageRoutes {
 
     private static Totals sum(List<RequestRecords.Totals> days) {
         long requests = 0;
-        long tokens = 0;
-        Money cost = Money.ZERO;
-        Money charge = Money.ZERO;
+        BigInteger tokens = BigInteger.ZERO;
+        BigDecimal cost = BigDecimal.ZERO;
+        BigDecimal charge = BigDecimal.ZERO;
         for (RequestRecords.Totals day : days) {
             requests += day.requests();
-            tokens += day.tokens();
-            cost = cost.plus(day.cost());
-            charge = charge.plus(day.charge());
+            tokens = tokens.add(day.tokens());
+            cost = cost.add(day.cost());
+            charge = charge.add(day.charge());
         }
-        return new Totals(requests, tokens, cost.toWire(), charge.toWire());
+        return new Totals(requests, tokens, toWire(cost), toWire(charge));
     }
 
-    record Item(String date, String start, String end, long totalRequests, long totalUsageTokens,
-            String totalCost, String totalCharge) {
+    /** Formats an exact sum as request-level amounts are: 10 fractional digits. */
+    private static String toWire(BigDecimal dollars) {
+        return dollars.setScale(Money.SCALE).toPlainString();
     }
 
-    record Totals(long totalRequests, long totalUsageTokens, String totalCost, String totalCharge) {
+    record Item(String date, String start, String end, long totalRequests,
+            BigInteger totalUsageTokens, String totalCost, String totalCharge) {
+    }
+
+    record Totals(long totalRequests, BigInteger totalUsageTokens, String totalCost,
+            String totalCharge) {
     }
 
     record UsageBody(List<Item> items, Totals totals) {

@@ -126,7 +126,7 @@ public final class Main {
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = "Recompute every customer's balances from the ledger entries; exit 1"
-                    + " with the first mismatch, 0 when all reconcile.")
+                    + " after listing each customer whose balances differ, 0 when all reconcile.")
     static final class LedgerVerify implements Callable<Integer> {
         @CommandLine.Mixin
         StorageOptions storage;
@@ -135,11 +135,13 @@ public final class Main {
         public Integer call() {
             Config config = storage.config(null, null);
             try (Database database = Database.open(config.jdbcUrl())) {
-                var mismatch = database.jdbi().withHandle(LedgerCheck::firstMismatch);
+                var mismatches = database.jdbi().withHandle(LedgerCheck::mismatches);
                 long accounts = database.jdbi().withHandle(handle -> handle.createQuery(
                         "SELECT COUNT(*) FROM credit_balances").mapTo(Long.class).one());
-                if (mismatch.isPresent()) {
-                    System.out.println("ledger mismatch: " + mismatch.get());
+                if (!mismatches.isEmpty()) {
+                    mismatches.forEach(mismatch -> System.out.println("ledger mismatch: " + mismatch));
+                    System.out.println("ledger mismatches: " + mismatches.size() + " of " + accounts
+                            + " balances differ from the sums of their entries");
                     return 1;
                 }
                 System.out.println("ledger ok: " + accounts + " balances equal the sums of their"

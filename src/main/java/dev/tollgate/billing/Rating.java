@@ -2,6 +2,7 @@ package dev.tollgate.billing;
 
 import dev.tollgate.money.Money;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -17,6 +18,13 @@ import java.util.function.Function;
  * [0 → free, 250 → rate], 250 units from a total of 0 are free and the 251st is charged.
  */
 public final class Rating {
+    /**
+     * The largest charge of one request: one million dollars, the largest plan fee or grant.
+     * With balances limited to {@link dev.tollgate.billing.ledger.Ledger#MAX_BALANCE}, a
+     * customer's balance can reach that limit only after 250 such charges.
+     */
+    public static final Money MAX_CHARGE = Money.fromExact(Money.MAX_PLAN_AMOUNT);
+
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
     private static final BigDecimal SECONDS_PER_MINUTE = BigDecimal.valueOf(60);
     private static final BigDecimal HUNDRED_PERCENT = BigDecimal.valueOf(100);
@@ -37,6 +45,7 @@ public final class Rating {
      *
      * @throws IllegalStateException when a count or the provider cost is negative, or when the
      *     meter has no tier starting at 0
+     * @throws ChargeLimitException when the charge is above {@link #MAX_CHARGE}
      * @throws ArithmeticException when the running total plus the units overflows a long
      */
     public static Charge charge(Meter meter, long runningTotalBefore, long units,
@@ -66,7 +75,8 @@ public final class Rating {
      * running total at or above {@code runningTotalBefore} and any provider cost up to
      * {@code providerCostUpperBound}. The gateway reserves it before forwarding, while the final
      * running total and provider cost are unknown. Every unit is priced at the highest rate among
-     * the tier that contains {@code runningTotalBefore} and the tiers after it.
+     * the tier that contains {@code runningTotalBefore} and the tiers after it. The bound is at
+     * most {@link #MAX_CHARGE}, because no request is charged more.
      *
      * @throws IllegalStateException as {@link #charge} does
      */
@@ -74,12 +84,19 @@ public final class Rating {
             Money providerCostUpperBound) {
         checkUsage(meter, runningTotalBefore, units, providerCostUpperBound);
         BigDecimal maxRate = maxRateFrom(meter.tiers(), runningTotalBefore);
+        BigDecimal exact;
+        BigDecimal divisor;
         if (meter.rateType() == RateType.FIXED) {
-            BigDecimal exact = maxRate.multiply(BigDecimal.valueOf(units));
-            return Money.fromExactQuotient(exact, perUnits(meter));
+            exact = maxRate.multiply(BigDecimal.valueOf(units));
+            divisor = perUnits(meter);
+        } else {
+            exact = providerCostUpperBound.toBigDecimal().multiply(maxRate);
+            divisor = HUNDRED_PERCENT;
         }
-        BigDecimal exact = providerCostUpperBound.toBigDecimal().multiply(maxRate);
-        return Money.fromExactQuotient(exact, HUNDRED_PERCENT);
+        if (isAboveMaxCharge(exact, divisor)) {
+            return MAX_CHARGE;
+        }
+        return Money.fromExactQuotient(exact, divisor);
     }
 
     /**
@@ -88,15 +105,24 @@ public final class Rating {
      */
     private static Charge price(RateType rateType, List<Part> parts,
             Function<Part, BigDecimal> numerator, BigDecimal divisor) {
-        BigDecimal total = BigDecimal.ZERO;
+        List<BigDecimal> exactParts = parts.stream().map(numerator).toList();
+        BigDecimal total = exactParts.stream().reduce(BigDecimal.ZERO, BigDecimal::add);
+        // Checked before any rounding, so that no part can overflow a Money either: every part
+        // is non-negative and at most the total.
+        if (isAboveMaxCharge(total, divisor)) {
+            throw new ChargeLimitException(total.divide(divisor, Money.SCALE, RoundingMode.UP));
+        }
         List<TierCharge> breakdown = new ArrayList<>(parts.size());
-        for (Part part : parts) {
-            BigDecimal exact = numerator.apply(part);
-            total = total.add(exact);
-            Money cost = Money.fromExactQuotient(exact, divisor);
-            breakdown.add(new TierCharge(part.tier(), part.units(), cost));
+        for (int i = 0; i < parts.size(); i++) {
+            Money cost = Money.fromExactQuotient(exactParts.get(i), divisor);
+            breakdown.add(new TierCharge(parts.get(i).tier(), parts.get(i).units(), cost));
         }
         return new Charge(Money.fromExactQuotient(total, divisor), rateType, breakdown);
+    }
+
+    /** Returns whether {@code exact / divisor} is above {@link #MAX_CHARGE}, without dividing. */
+    private static boolean isAboveMaxCharge(BigDecimal exact, BigDecimal divisor) {
+        return exact.compareTo(MAX_CHARGE.toBigDecimal().multiply(divisor)) > 0;
     }
 
     private static BigDecimal rateTimesUnits(Part part) {

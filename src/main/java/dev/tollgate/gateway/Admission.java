@@ -22,6 +22,7 @@ import dev.tollgate.subscriptions.ActiveSubscription;
 import dev.tollgate.subscriptions.Subscriptions;
 import dev.tollgate.subscriptions.TopUps;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -35,6 +36,9 @@ public final class Admission {
     public static final long DEFAULT_MAX_OUTPUT_TOKENS = 4096;
     /** The largest output limit a request may set; no model produces more in one response. */
     public static final long MAX_OUTPUT_TOKENS = 100_000_000;
+
+    private static final String[] OUTPUT_LIMIT_FIELDS =
+            {"max_tokens", "max_completion_tokens", "max_output_tokens"};
 
     private final Jdbi jdbi;
     private final BatchWriter writer;
@@ -78,8 +82,9 @@ public final class Admission {
         Money hold = holdFor(meter, loaded, meterUnits, providerCostBound);
         Ledger.Account account = account(caller, loaded);
         boolean held = writer.write(handle -> ledger.tryHold(handle, account, requestId, hold));
-        if (!held && topUps.buy(caller, loaded.subscription(), requestId)) {
-            held = writer.write(handle -> ledger.tryHold(handle, account, requestId, hold));
+        if (!held) {
+            held = topUps.buyAndHold(caller, loaded.subscription(), requestId,
+                    () -> writer.write(handle -> ledger.tryHold(handle, account, requestId, hold)));
         }
         if (!held) {
             CreditBalance balance = jdbi.withHandle(h -> Ledger.balance(h, loaded.customerId()));
@@ -166,22 +171,41 @@ public final class Admission {
         };
     }
 
-    /** The request's output limit, or {@link #DEFAULT_MAX_OUTPUT_TOKENS} when it sets none. */
+    /**
+     * The request's output limit, or {@link #DEFAULT_MAX_OUTPUT_TOKENS} when it sets none.
+     *
+     * @throws ApiError 400 when the limit is above {@link #MAX_OUTPUT_TOKENS}
+     */
     static long maxOutputTokens(JsonNode body) {
-        for (String field : new String[] {"max_tokens", "max_completion_tokens", "max_output_tokens"}) {
+        for (String field : OUTPUT_LIMIT_FIELDS) {
+            JsonNode value = body == null ? null : body.get(field);
+            if (value != null && value.isIntegralNumber()
+                    && (!value.canConvertToLong() || value.asLong() > MAX_OUTPUT_TOKENS)) {
+                throw ApiError.invalid(field, "Field '" + field + "' is " + value.asText()
+                        + "; the gateway accepts at most " + MAX_OUTPUT_TOKENS + " output tokens.");
+            }
+        }
+        return requestedMaxOutputTokens(body).orElse(DEFAULT_MAX_OUTPUT_TOKENS);
+    }
+
+    /**
+     * The positive output limit the request sets in its first such field, or empty when it
+     * sets none. Unlike {@link #maxOutputTokens}, it never throws.
+     */
+    static OptionalLong requestedMaxOutputTokens(JsonNode body) {
+        for (String field : OUTPUT_LIMIT_FIELDS) {
             JsonNode value = body == null ? null : body.get(field);
             if (value == null || !value.isIntegralNumber()) {
                 continue;
             }
-            if (!value.canConvertToLong() || value.asLong() > MAX_OUTPUT_TOKENS) {
-                throw ApiError.invalid(field, "Field '" + field + "' is " + value.asText()
-                        + "; the gateway accepts at most " + MAX_OUTPUT_TOKENS + " output tokens.");
+            if (!value.canConvertToLong()) {
+                return OptionalLong.empty();
             }
             if (value.asLong() > 0) {
-                return value.asLong();
+                return OptionalLong.of(value.asLong());
             }
         }
-        return DEFAULT_MAX_OUTPUT_TOKENS;
+        return OptionalLong.empty();
     }
 
     private static Money holdFor(Meter meter, Loaded loaded, long units, Money providerCostBound) {

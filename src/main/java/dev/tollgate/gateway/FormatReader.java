@@ -26,6 +26,7 @@ abstract class FormatReader {
     private long inputCharacters = -1;
     private long inputSeconds = -1;
     private boolean errorEvent;
+    private boolean usageUnreadable;
     private String model;
     private String responseId;
 
@@ -80,19 +81,43 @@ abstract class FormatReader {
         return outputTextTruncated;
     }
 
-    /** Replaces the usage read so far, because every format reports totals, not increments. */
+    /**
+     * Replaces the usage read so far, because every format reports totals, not increments.
+     * Ignored once a count could not be read, so that the request's usage is estimated.
+     */
     final void setUsage(TokenUsage newUsage) {
-        usage = newUsage;
+        if (!usageUnreadable) {
+            usage = newUsage;
+        }
     }
 
-    /** Replaces the input characters read so far. */
+    /**
+     * Discards the usage read so far and ignores later counts, because the response reported a
+     * count that is not a number, such as {@code "prompt_tokens": "100"}.
+     */
+    final void markUsageUnreadable() {
+        usageUnreadable = true;
+        usage = null;
+        inputCharacters = -1;
+        inputSeconds = -1;
+    }
+
+    final boolean isUsageUnreadable() {
+        return usageUnreadable;
+    }
+
+    /** Replaces the input characters read so far, unless the usage was unreadable. */
     final void setInputCharacters(long characters) {
-        inputCharacters = Math.min(Math.max(0, characters), MAX_TOKEN_COUNT);
+        if (!usageUnreadable) {
+            inputCharacters = Math.min(Math.max(0, characters), MAX_TOKEN_COUNT);
+        }
     }
 
-    /** Replaces the input seconds read so far. */
+    /** Replaces the input seconds read so far, unless the usage was unreadable. */
     final void setInputSeconds(long seconds) {
-        inputSeconds = Math.min(Math.max(0, seconds), MAX_TOKEN_COUNT);
+        if (!usageUnreadable) {
+            inputSeconds = Math.min(Math.max(0, seconds), MAX_TOKEN_COUNT);
+        }
     }
 
     /** Notes a stream event that reports a provider error, such as Anthropic's {@code error}. */
@@ -130,18 +155,40 @@ abstract class FormatReader {
     }
 
     /**
-     * Returns the count in {@code parent.field}, or 0 when it is missing or not a number. A
-     * negative count reads as 0 and one past {@link #MAX_TOKEN_COUNT} as that maximum.
+     * Returns the count in {@code parent.field}, or 0 when it is missing or null. A fraction is
+     * rounded up, a negative count reads as 0 and one past {@link #MAX_TOKEN_COUNT} as that
+     * maximum.
+     *
+     * @throws UnreadableCountException when the field is present but not a number
      */
     static long count(JsonNode parent, String field) {
         JsonNode node = parent.path(field);
-        return node.isNumber() ? clamp(node.asLong()) : 0;
+        return node.isMissingNode() || node.isNull() ? 0 : readCount(node, field);
     }
 
     /** Returns the count in {@code parent.field} like {@link #count}, or -1 when it is absent. */
     static long countOrAbsent(JsonNode parent, String field) {
         JsonNode node = parent.path(field);
-        return node.isNumber() ? clamp(node.asLong()) : -1;
+        return node.isMissingNode() || node.isNull() ? -1 : readCount(node, field);
+    }
+
+    private static long readCount(JsonNode node, String field) {
+        if (!node.isNumber()) {
+            throw new UnreadableCountException(field);
+        }
+        BigDecimal value = node.decimalValue().setScale(0, RoundingMode.CEILING);
+        if (value.signum() <= 0) {
+            return 0;
+        }
+        return value.compareTo(BigDecimal.valueOf(MAX_TOKEN_COUNT)) > 0 ? MAX_TOKEN_COUNT
+                : value.longValueExact();
+    }
+
+    /** A usage count that is present but not a JSON number. */
+    static final class UnreadableCountException extends RuntimeException {
+        UnreadableCountException(String field) {
+            super("usage field '" + field + "' is not a number", null, false, false);
+        }
     }
 
     /**
@@ -165,10 +212,6 @@ abstract class FormatReader {
     static long characters(JsonNode node) {
         return node.isTextual() ? node.textValue().codePointCount(0, node.textValue().length())
                 : -1;
-    }
-
-    private static long clamp(long value) {
-        return Math.min(Math.max(0, value), MAX_TOKEN_COUNT);
     }
 
     private static boolean isNonBlankText(JsonNode node) {

@@ -1,9 +1,13 @@
 package dev.tollgate.gateway;
 
+import dev.tollgate.billing.ChargeLimitException;
 import dev.tollgate.billing.Meter;
 import dev.tollgate.billing.Meters;
+import dev.tollgate.billing.Rating;
 import dev.tollgate.billing.TokenUsage;
 import dev.tollgate.billing.Usage;
+import dev.tollgate.billing.ledger.BalanceLimitException;
+import dev.tollgate.billing.ledger.Ledger;
 import dev.tollgate.core.ApiError;
 import dev.tollgate.core.Caller;
 import dev.tollgate.core.Ids;
@@ -25,6 +29,9 @@ import org.jdbi.v3.core.Jdbi;
  * Thread-safe.
  */
 public final class ManualUsage {
+    /** The provider name of recorded usage in its request record. */
+    static final String PROVIDER = "external";
+
     private final Jdbi jdbi;
     private final Settlement settlement;
     private final Ids ids;
@@ -60,7 +67,9 @@ public final class ManualUsage {
     /**
      * Records and bills the usage, or returns the record of an earlier identical call.
      *
-     * @throws ApiError 409 when the request id was used with another body; 401/403 as the gateway
+     * @throws ApiError 409 when the request id was used with another body; 401/403 as the
+     *     gateway; 400 when the charge is above {@link Rating#MAX_CHARGE} or the balance would
+     *     fall below -{@link Ledger#MAX_BALANCE}
      */
     public Result record(Caller caller, Report usage) {
         String requestId = usage.requestId();
@@ -86,18 +95,50 @@ public final class ManualUsage {
         // The caller's request_id is unique only per merchant and environment, and in no time
         // order, so the record gets its own req_ id for storage and list order.
         String recordId = ids.next("req", caller.environment());
-        Settlement.Request request = new Settlement.Request(recordId, "external", "unmanaged",
+        Settlement.Request request = new Settlement.Request(recordId, PROVIDER, "unmanaged",
                 "POST /v1/requests", usage.metadata(), clock.instant(), usage.fingerprint());
-        RequestRecord record;
-        try {
-            record = settlement.settle(context, request,
-                    new Outcome(200, usage.usage(), false, null, null, false));
-        } catch (ArithmeticException e) {
-            throw ApiError.invalid("input_tokens", "The charge for this usage is larger than the"
-                    + " largest amount Tollgate stores (about 922 million dollars); record it"
-                    + " in smaller parts.");
-        }
+        RequestRecord record = settleWithinLimits(context, request, usage);
         return new Result(sameOrConflict(record, usage), record.id().equals(recordId));
+    }
+
+    /**
+     * Settles the usage, or rejects it with a 400 naming the charged count field when its charge
+     * or the customer's balance would pass Tollgate's limits. Nothing is stored then.
+     */
+    private RequestRecord settleWithinLimits(BillingContext context, Settlement.Request request,
+            Report usage) {
+        try {
+            return settlement.settle(context, request,
+                    new Outcome(200, usage.usage(), false, null, null, false));
+        } catch (ChargeLimitException e) {
+            String field = usageField(context.meter().orElseThrow());
+            throw ApiError.invalid(field, "The charge for this usage, "
+                    + e.exactCharge().stripTrailingZeros().toPlainString() + " dollars, is above"
+                    + " the maximum of " + Rating.MAX_CHARGE.toDisplay() + " dollars for one"
+                    + " request. Check " + field + ", or record the usage in smaller parts.");
+        } catch (BalanceLimitException e) {
+            String field = usageField(context.meter().orElseThrow());
+            throw ApiError.invalid(field, "Recording this usage would take the credit balance of"
+                    + " customer '" + e.customerId() + "' below -" + Ledger.MAX_BALANCE.toDisplay()
+                    + " dollars, the lowest balance Tollgate stores. Check " + field
+                    + ", or add credit to the customer before recording more usage.");
+        } catch (ArithmeticException e) {
+            // The meter's running total for the cycle would pass the long range.
+            String field = usageField(context.meter().orElseThrow());
+            throw ApiError.invalid(field, "The customer's total usage on meter '"
+                    + usage.meterSlug() + "' this cycle would be larger than Tollgate stores."
+                    + " Check " + field + ".");
+        }
+    }
+
+    /** The request field whose counts the meter charges, for error messages. */
+    private static String usageField(Meter meter) {
+        return switch (meter.tierType()) {
+            case TOKENS_1M -> "input_tokens";
+            case CHARACTERS_1M -> "input_characters";
+            case MINUTES -> "input_seconds";
+            case REQUESTS -> "meter_slug";
+        };
     }
 
     private static RequestRecord sameOrConflict(RequestRecord record, Report usage) {

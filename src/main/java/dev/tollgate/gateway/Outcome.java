@@ -23,6 +23,11 @@ public record Outcome(
         this(upstreamStatus, usage, estimated, model, responseId, simulated, false);
     }
 
+    /** Returns this outcome marked estimated, for usage or a charge that was capped. */
+    public Outcome asEstimated() {
+        return new Outcome(upstreamStatus, usage, true, model, responseId, simulated, streamError);
+    }
+
     /** Returns whether the provider reported an error, which is never charged. */
     public boolean failed() {
         return streamError || upstreamStatus >= 400 || upstreamStatus == 0;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.billing.Charge;
+import dev.tollgate.billing.ChargeLimitException;
 import dev.tollgate.billing.Meter;
 import dev.tollgate.billing.ModelPrice;
 import dev.tollgate.billing.PriceCatalogue;
@@ -13,11 +14,13 @@ import dev.tollgate.billing.Rating;
 import dev.tollgate.billing.TierCharge;
 import dev.tollgate.billing.TierType;
 import dev.tollgate.billing.Usage;
+import dev.tollgate.billing.ledger.BalanceLimitException;
 import dev.tollgate.billing.ledger.Ledger;
 import dev.tollgate.money.Money;
 import dev.tollgate.storage.BatchWriter;
 import dev.tollgate.subscriptions.TopUps;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -79,14 +82,33 @@ public final class Settlement {
      */
     public RequestRecord settle(BillingContext context, Request request, Outcome outcome,
             RecordHook hook) {
-        ProviderCost cost = providerCost(request.provider(), outcome);
-        RequestRecord record = writer.write(
-                handle -> settleIn(handle, context, request, outcome, cost, hook));
+        Priced priced = price(context, request, outcome);
+        RequestRecord record = writer.write(handle -> settleIn(handle, context, request,
+                priced.outcome(), priced.cost(), hook));
         if (context.debits() && !record.charge().isZero()) {
             topUps.afterCharge(context.caller(), context.customerId().orElseThrow(),
                     context.requestId());
         }
         return record;
+    }
+
+    /** The provider cost of a request and its outcome, marked estimated when the cost was capped. */
+    private record Priced(ProviderCost cost, Outcome outcome) {
+    }
+
+    private Priced price(BillingContext context, Request request, Outcome outcome) {
+        try {
+            return new Priced(providerCost(request.provider(), outcome), outcome);
+        } catch (ArithmeticException e) {
+            // Only implausible usage at a price from an operator's price file gets here.
+            LOG.warn("Provider cost is beyond the largest amount stored, recorded as the"
+                    + " per-request maximum requestId={} provider={} model={} maxCharge={}",
+                    context.requestId(), request.provider(), outcome.model(),
+                    Rating.MAX_CHARGE.toWire());
+            ProviderCost capped = new ProviderCost(Money.ZERO, Rating.MAX_CHARGE,
+                    Rating.MAX_CHARGE);
+            return new Priced(capped, outcome.asEstimated());
+        }
     }
 
     private RequestRecord settleIn(Handle handle, BillingContext context, Request request,
@@ -98,7 +120,21 @@ public final class Settlement {
         }
         Optional<Charge> charge = Optional.empty();
         if (context.meter().isPresent() && !outcome.failed()) {
-            charge = Optional.of(rate(handle, context, outcome, cost.total()));
+            try {
+                charge = Optional.of(rate(handle, context, outcome, cost.total()));
+            } catch (ChargeLimitException e) {
+                if (ManualUsage.PROVIDER.equals(request.provider())) {
+                    // Recorded usage comes from the merchant, who can correct it, so it is
+                    // rejected rather than capped.
+                    throw e;
+                }
+                charge = Optional.of(capped(context.meter().get()));
+                outcome = outcome.asEstimated();
+                LOG.warn("Charge above the per-request maximum was capped requestId={} meterId={}"
+                        + " exactCharge={} maxCharge={}", context.requestId(),
+                        context.meter().get().id(), e.exactCharge().toPlainString(),
+                        Rating.MAX_CHARGE.toWire());
+            }
         }
         RequestRecord record = record(context, request, outcome, cost, charge);
         RequestRecords.insert(handle, context.caller(), record);
@@ -109,10 +145,41 @@ public final class Settlement {
                     context.subscription().map(s -> s.id()).orElse(null));
             ledger.release(handle, account, context.requestId());
             if (context.debits() && charge.isPresent()) {
-                ledger.chargeUsage(handle, account, context.requestId(), charge.get().amount());
+                debit(handle, account, request, context.requestId(), charge.get().amount());
             }
         }
         return record;
+    }
+
+    /**
+     * Debits the charge. Recorded usage that would take the balance past
+     * {@link Ledger#MAX_BALANCE} is rejected, so the merchant can correct it. A gateway request
+     * keeps its record and charge but is not debited, because its response was already sent.
+     * Admission refuses new requests once credit is used up and a charge is at most
+     * {@link Rating#MAX_CHARGE}, so only hundreds of requests in flight at once could get there.
+     */
+    private void debit(Handle handle, Ledger.Account account, Request request, String requestId,
+            Money charge) {
+        try {
+            ledger.chargeUsage(handle, account, requestId, charge);
+        } catch (BalanceLimitException e) {
+            if (ManualUsage.PROVIDER.equals(request.provider())) {
+                throw e;
+            }
+            // TODO: keep such a charge owed, so that it is debited once the balance allows it.
+            LOG.error("Charge not debited because the balance would pass its limit requestId={}"
+                    + " customerId={} charge={} limit={}", requestId, account.customerId(),
+                    charge.toWire(), Ledger.MAX_BALANCE.toWire());
+        }
+    }
+
+    /**
+     * Returns the charge of a gateway request whose exact charge is above
+     * {@link Rating#MAX_CHARGE}: that maximum, with no breakdown. The usage already happened, so it is charged as far as
+     * one request may be, never rejected or left free.
+     */
+    private static Charge capped(Meter meter) {
+        return new Charge(Rating.MAX_CHARGE, meter.rateType(), List.of());
     }
 
     private static Charge rate(Handle handle, BillingContext context, Outcome outcome, Money cost) {

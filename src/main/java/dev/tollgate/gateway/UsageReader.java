@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.billing.TokenUsage;
 import dev.tollgate.billing.Usage;
 import java.io.IOException;
@@ -38,6 +39,9 @@ public final class UsageReader {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
+
+    /** The fields that carry usage counts in the formats read here. */
+    private static final List<String> USAGE_FIELDS = List.of("usage", "usageMetadata", "x_groq");
 
     private final ResponseFormat format;
     private final FormatReader reader;
@@ -96,7 +100,12 @@ public final class UsageReader {
     public void acceptEvent(SseEvent event) {
         JsonNode data = parsedData(event);
         if (data != null) {
-            reader.readEvent(event.event(), data);
+            try {
+                reader.readEvent(event.event(), data);
+            } catch (FormatReader.UnreadableCountException e) {
+                reader.markUsageUnreadable();
+                reader.readEvent(event.event(), withoutUsage(data));
+            }
         }
     }
 
@@ -111,7 +120,31 @@ public final class UsageReader {
             return;
         }
         if (body != null) {
-            reader.readBody(body);
+            try {
+                reader.readBody(body);
+            } catch (FormatReader.UnreadableCountException e) {
+                reader.markUsageUnreadable();
+                reader.readBody(withoutUsage(body));
+            }
+        }
+    }
+
+    /**
+     * Returns a copy of {@code node} without its usage objects, so that a reader can still take
+     * the model, response id and text from a response whose usage it could not read.
+     */
+    private static JsonNode withoutUsage(JsonNode node) {
+        JsonNode copy = node.deepCopy();
+        removeUsage(copy);
+        return copy;
+    }
+
+    private static void removeUsage(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            object.remove(USAGE_FIELDS);
+        }
+        for (JsonNode child : node) {
+            removeUsage(child);
         }
     }
 
@@ -125,7 +158,8 @@ public final class UsageReader {
 
     /**
      * Returns the tokens, characters and seconds reported so far, or empty when the response
-     * reported none of them. Units the format does not report are 0.
+     * reported none of them or reported a count that is not a number. Units the format does not
+     * report are 0.
      */
     public Optional<Usage> meteredUsage() {
         TokenUsage tokens = reader.usage();

@@ -3,10 +3,21 @@ package dev.tollgate.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.billing.ledger.Bucket;
+import dev.tollgate.billing.ledger.EntryKind;
+import dev.tollgate.billing.ledger.Ledger;
+import dev.tollgate.billing.ledger.LedgerCheck;
+import dev.tollgate.core.Environment;
+import dev.tollgate.core.Ids;
+import dev.tollgate.money.Money;
 import dev.tollgate.testing.ApiResponse;
 import dev.tollgate.testing.DatabaseKind;
 import dev.tollgate.testing.GatewayServer;
 import dev.tollgate.testing.TestServer;
+import java.math.BigInteger;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
@@ -117,6 +128,103 @@ class RecordedUsageApiTest {
         assertThat(same.status()).isEqualTo(200);
         assertThat(same.at("/charge/amount")).isEqualTo("0.5000000000");
         assertThat(changed.status()).isEqualTo(409);
+    }
+
+
+    @Test
+    void chargeAboveMaximumRejected() {
+        // 900 million tokens at a million dollars per million tokens: 900 million dollars.
+        GatewayServer.Subscriber subscriber = subscriber("tokens_1m",
+                "[{\"start\":\"0\",\"rate\":\"1000000\"}]");
+
+        ApiResponse first = record(subscriber, "call-huge-1", ",\"input_tokens\":900000000");
+        ApiResponse second = record(subscriber, "call-huge-2", ",\"input_tokens\":900000000");
+
+        assertThat(first.status()).as(first.text()).isEqualTo(400);
+        assertThat(first.at("/error/param")).isEqualTo("input_tokens");
+        assertThat(first.at("/error/message")).contains("1000000.00");
+        assertThat(second.status()).as(second.text()).isEqualTo(400);
+        assertNothingRecorded(subscriber);
+    }
+
+    @Test
+    void chargePastBalanceLimitRejected() {
+        GatewayServer.Subscriber subscriber = subscriber("tokens_1m",
+                "[{\"start\":\"0\",\"rate\":\"1000000\"}]");
+        // A correction entry takes the balance to 500,000 dollars above the lowest allowed.
+        Money correction = Money.ZERO.minus(Ledger.MAX_BALANCE)
+                .plus(new Money(5_000_000_000_000_000L)).minus(new Money(100_000_000_000L));
+        appendCorrection(subscriber.customerId(), correction);
+        String before = remaining(subscriber);
+
+        // One million tokens: a charge of one million dollars, the most one request may cost.
+        ApiResponse rejected = record(subscriber, "call-limit-1", ",\"input_tokens\":1000000");
+        ApiResponse accepted = record(subscriber, "call-limit-2", ",\"input_tokens\":400000");
+
+        assertThat(rejected.status()).as(rejected.text()).isEqualTo(400);
+        assertThat(rejected.at("/error/param")).isEqualTo("input_tokens");
+        assertThat(rejected.at("/error/message")).contains(subscriber.customerId());
+        assertThat(before).isEqualTo("-249500000.0000000000");
+        assertThat(accepted.status()).as(accepted.text()).isEqualTo(201);
+        assertThat(remaining(subscriber)).isEqualTo("-249900000.0000000000");
+        ApiResponse records = gateway.api().get(KEY, "/v1/requests?customer_id="
+                + subscriber.customerId());
+        assertThat(records.json().get("data").size()).isEqualTo(1);
+        assertThat(gateway.api().server().database().jdbi().withHandle(LedgerCheck::mismatches))
+                .isEmpty();
+    }
+
+    @Test
+    void usageTotalsExactPastLongRange() {
+        GatewayServer.Subscriber subscriber = subscriber("tokens_1m",
+                "[{\"start\":\"0\",\"rate\":\"1\"}]");
+        record(subscriber, "call-sum-1", ",\"input_tokens\":1000");
+        record(subscriber, "call-sum-2", ",\"input_tokens\":1000");
+        // Charges as large as a long holds, as an older version could store: their sum is
+        // beyond the 64-bit range that SQL sums use.
+        int updated = gateway.api().server().database().jdbi().withHandle(handle -> handle
+                .createUpdate("UPDATE requests SET charge = 9000000000000000000,"
+                        + " output_tokens = 9000000000000000000 WHERE customer_id = :c")
+                .bind("c", subscriber.customerId())
+                .execute());
+        assertThat(updated).isEqualTo(2);
+
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        ApiResponse usage = gateway.api().get(KEY, "/v1/usage?start=" + today.minusDays(1)
+                + "&end=" + today.plusDays(1) + "&customer_id=" + subscriber.customerId());
+
+        assertThat(usage.status()).as(usage.text()).isEqualTo(200);
+        assertThat(usage.at("/totals/total_charge")).isEqualTo("1800000000.0000000000");
+        assertThat(usage.json().at("/totals/total_usage_tokens").bigIntegerValue())
+                .isEqualTo(new BigInteger("18000000000000002000"));
+        assertThat(usage.at("/totals/total_requests")).isEqualTo("2");
+    }
+
+    private static void assertNothingRecorded(GatewayServer.Subscriber subscriber) {
+        ApiResponse records = gateway.api().get(KEY, "/v1/requests?customer_id="
+                + subscriber.customerId());
+        assertThat(records.json().get("data").size()).isZero();
+        assertThat(remaining(subscriber)).isEqualTo("10.0000000000");
+        assertThat(gateway.api().server().database().jdbi().withHandle(LedgerCheck::mismatches))
+                .isEmpty();
+    }
+
+    private static String remaining(GatewayServer.Subscriber subscriber) {
+        return gateway.api().get(KEY, "/v1/customers/" + subscriber.customerId()
+                + "/subscription").json().at("/subscription/credits/total_remaining").asText();
+    }
+
+    private static void appendCorrection(String customerId, Money amount) {
+        Clock clock = Clock.systemUTC();
+        Ledger ledger = new Ledger(new Ids(clock), clock);
+        gateway.api().server().database().jdbi().useTransaction(handle -> {
+            String merchantId = handle.createQuery("SELECT merchant_id FROM customers WHERE id = :c")
+                    .bind("c", customerId)
+                    .mapTo(String.class)
+                    .one();
+            ledger.append(handle, new Ledger.Account(merchantId, Environment.SANDBOX, customerId,
+                    null), Bucket.CYCLE, EntryKind.CORRECTION, amount, null);
+        });
     }
 
     @ParameterizedTest

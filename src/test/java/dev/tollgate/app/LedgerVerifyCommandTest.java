@@ -37,7 +37,47 @@ class LedgerVerifyCommandTest extends BothDatabases {
         }
     }
 
+    @Test
+    void verifyReportsOverflowingEntries() {
+        String customerId = subscribedCustomer("+12025550178");
+        // Two entries whose sum is beyond the 64-bit range, as an older version could write.
+        // The customer also has the plan's 5 dollar grant.
+        insertEntry(customerId, "led_test_overflow1");
+        insertEntry(customerId, "led_test_overflow2");
+        try {
+            TollgateProcess.Result result = verify();
+
+            assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isEqualTo(1);
+            assertThat(result.stdout()).contains("ledger mismatch: customer " + customerId);
+            assertThat(result.stdout()).contains("entries cycle=18000000050000000000");
+            assertThat(result.stdout()).contains("ledger mismatches: 1 of ");
+            assertThat(result.stdout() + result.stderr()).doesNotContain("SELECT");
+            assertThat(result.stdout() + result.stderr()).doesNotContain("Exception");
+        } finally {
+            server.server().database().jdbi().useHandle(handle -> handle.createUpdate(
+                            "DELETE FROM ledger_entries WHERE id LIKE 'led_test_overflow%'")
+                    .execute());
+        }
+    }
+
+    private static void insertEntry(String customerId, String id) {
+        int inserted = server.server().database().jdbi().withHandle(handle -> handle.createUpdate("""
+                        INSERT INTO ledger_entries (id, merchant_id, environment, customer_id,
+                            subscription_id, bucket, kind, amount, request_id, created_at)
+                        SELECT :id, merchant_id, environment, id, NULL,
+                            'cycle', 'correction', 9000000000000000000, NULL, created_at
+                        FROM customers WHERE id = :c""")
+                .bind("id", id)
+                .bind("c", customerId)
+                .execute());
+        assertThat(inserted).as("entries inserted for %s", customerId).isEqualTo(1);
+    }
+
     private static String subscribedCustomer() {
+        return subscribedCustomer("+12025550177");
+    }
+
+    private static String subscribedCustomer(String phone) {
         JsonNode plan = ok(server.post(KEY, "/v1/plans", """
                 {"name": "Verified", "period_amount": "5.00", "billing_interval": "month"}"""));
         JsonNode session = ok(server.post(KEY, "/v1/checkout_sessions", "{\"checkout_mode\":"
@@ -45,7 +85,7 @@ class LedgerVerifyCommandTest extends BothDatabases {
                 + plan.get("plan_id").asText() + "\"}"));
         return ok(server.post(KEY, "/v1/test_helpers/checkout_sessions/"
                 + session.get("checkout_session_id").asText() + "/complete",
-                "{\"phone\":\"+12025550177\",\"card_number\":\""
+                "{\"phone\":\"" + phone + "\",\"card_number\":\""
                         + SandboxCardProcessor.CARD_SUCCEEDS + "\"}"))
                 .get("customer_id").asText();
     }

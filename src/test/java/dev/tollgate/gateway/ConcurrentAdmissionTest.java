@@ -96,6 +96,62 @@ class ConcurrentAdmissionTest {
                 .isEmpty();
     }
 
+    @Test
+    void concurrentRequestsBuyOnlyNeededTopUps() throws Exception {
+        gateway.provider().on("/v1/chat/completions", Reply.json(200, """
+                {"id":"chatcmpl-1","object":"chat.completion","model":"gpt-4o-mini",
+                 "choices":[{"index":0,"message":{"role":"assistant","content":"Hi"}}],
+                 "usage":{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7}}"""));
+        String key = TestServer.SANDBOX_KEY;
+        JsonNode meter = gateway.api().post(key, "/v1/meters", "{\"name\":\"Five per request\","
+                + "\"rate_type\":\"fixed\",\"tier_type\":\"requests\","
+                + "\"tiers\":[{\"start\":\"0\",\"rate\":\"5\"}]}").json();
+        JsonNode plan = gateway.api().post(key, "/v1/plans", "{\"name\":\"Top-up plan\","
+                + "\"period_amount\":\"4.99\",\"included_credit\":\"4.99\","
+                + "\"billing_interval\":\"month\",\"meter_ids\":[\""
+                + meter.get("meter_id").asText() + "\"],\"credit_bundles\":[{\"name\":\"Ten\","
+                + "\"cost\":\"10.00\",\"credit_amount\":\"10.00\"}],"
+                + "\"default_auto_top_up_bundle_index\":0}").json();
+        JsonNode session = gateway.api().post(key, "/v1/checkout_sessions", "{\"checkout_mode\":"
+                + "\"subscription\",\"origin_url\":\"https://shop.example\",\"plan_id\":\""
+                + plan.get("plan_id").asText() + "\"}").json();
+        String customerId = gateway.api().post(key, "/v1/test_helpers/checkout_sessions/"
+                + session.get("checkout_session_id").asText() + "/complete",
+                "{\"phone\":\"+12025550151\",\"card_number\":\"4242424242424242\"}").json()
+                .get("customer_id").asText();
+        String token = GatewayServer.forwardToken(customerId, meter.get("meter_slug").asText());
+        String body = "{\"model\":\"gpt-4o-mini\","
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+
+        List<Integer> statuses = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                results.add(pool.submit(() -> drain(Forwarding.open(gateway.api(), token,
+                        "https://api.openai.com/v1/chat/completions", body))));
+            }
+            for (Future<Integer> result : results) {
+                statuses.add(result.get());
+            }
+        }
+
+        // Ten requests cost 50 dollars. With 4.99 of credit, five 10 dollar bundles cover them
+        // and leave 4.99; a sixth would not have been needed.
+        assertThat(statuses).containsOnly(200);
+        int topUps = gateway.api().server().database().jdbi().withHandle(handle -> handle
+                .createQuery("SELECT COUNT(*) FROM payments WHERE customer_id = :c"
+                        + " AND purpose = 'top_up' AND status = 'succeeded'")
+                .bind("c", customerId)
+                .mapTo(Integer.class)
+                .one());
+        assertThat(topUps).isEqualTo(5);
+        JsonNode credits = gateway.api().get(key, "/v1/customers/" + customerId + "/subscription")
+                .json().at("/subscription/credits");
+        assertThat(credits.at("/total_remaining").asText()).isEqualTo("4.9900000000");
+        assertThat(gateway.api().server().database().jdbi().withHandle(LedgerCheck::mismatches))
+                .isEmpty();
+    }
+
     private static int drain(HttpResponse<InputStream> response) {
         try (InputStream body = response.body()) {
             body.readAllBytes();

@@ -134,10 +134,41 @@ class UsageReaderTest {
     @Test
     void countsAreClampedToRange() {
         UsageReader reader = body(ResponseFormat.OPENAI_CHAT, "{\"usage\":{\"prompt_tokens\":-5,"
-                + "\"completion_tokens\":1e30,\"total_tokens\":\"many\"}}");
+                + "\"completion_tokens\":1e30}}");
 
         long max = FormatReader.MAX_TOKEN_COUNT;
         assertThat(reader.usage()).contains(new TokenUsage(0, 0, 0, max, 0, -1));
+    }
+
+    @Test
+    void fractionalCountsRoundUp() {
+        UsageReader reader = body(ResponseFormat.OPENAI_CHAT, "{\"usage\":{\"prompt_tokens\":10.2,"
+                + "\"completion_tokens\":7.0,\"total_tokens\":17.2}}");
+
+        assertThat(reader.usage()).contains(new TokenUsage(11, 0, 0, 7, 0, 18));
+    }
+
+    @Test
+    void textCountDiscardsUsage() {
+        UsageReader reader = body(ResponseFormat.OPENAI_CHAT, "{\"model\":\"gpt-4o-mini\","
+                + "\"choices\":[{\"message\":{\"content\":\"Hello\"}}],"
+                + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":2,\"total_tokens\":\"many\"}}");
+
+        assertThat(reader.usage()).isEmpty();
+        assertThat(reader.meteredUsage()).isEmpty();
+        assertThat(reader.outputText()).isEqualTo("Hello");
+        assertThat(reader.model()).contains("gpt-4o-mini");
+    }
+
+    @Test
+    void unreadableUsageStaysDiscarded() {
+        UsageReader reader = UsageReader.forFormat(ResponseFormat.OPENAI_CHAT);
+        for (SseEvent event : events("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":\"5\"}}\n\n"
+                + "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":2}}\n\n")) {
+            reader.acceptEvent(event);
+        }
+
+        assertThat(reader.usage()).isEmpty();
     }
 
     @Test

@@ -25,13 +25,19 @@ public final class GatewayServer implements AutoCloseable {
             "api.groq.com", "openrouter.ai");
 
     public static GatewayServer start(DatabaseKind kind) {
+        return start(kind, Map.of());
+    }
+
+    /** Starts a gateway as {@link #start(DatabaseKind)} does, with more settings in {@code env}. */
+    public static GatewayServer start(DatabaseKind kind, Map<String, String> env) {
         FakeProvider provider = new FakeProvider();
         try {
             String overrides = FAKE_HOSTS.stream()
                     .map(host -> host + "=" + provider.baseUrl())
                     .collect(Collectors.joining(","));
-            TestServer server = TestServer.start(kind, Clock.systemUTC(),
-                    Map.of("TOLLGATE_UPSTREAM_OVERRIDES", overrides));
+            Map<String, String> settings = new java.util.HashMap<>(env);
+            settings.put("TOLLGATE_UPSTREAM_OVERRIDES", overrides);
+            TestServer server = TestServer.start(kind, Clock.systemUTC(), settings);
             return new GatewayServer(provider, server);
         } catch (RuntimeException e) {
             provider.close();

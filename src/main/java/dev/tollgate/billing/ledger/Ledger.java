@@ -12,8 +12,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntSupplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
  * The only writer of ledger entries and cached balances. Every credit movement is an
@@ -24,6 +26,21 @@ import org.jdbi.v3.core.statement.StatementContext;
 public final class Ledger {
     /** How long a hold may stay open before the sweeper releases it. */
     public static final Duration MAX_HOLD_AGE = Duration.ofMinutes(30);
+
+    /**
+     * The largest magnitude a balance (cycle, bundle or held) may reach: 250 million dollars.
+     * It is a third of the {@code long} range of {@link Money}, so that the sums the ledger's
+     * SQL computes, such as {@code cycle_balance + bundle_balance - held} or a balance plus a
+     * change of up to twice this limit, never overflow a 64-bit integer. SQLite would otherwise
+     * store such a sum as a float, and PostgreSQL would fail the statement.
+     */
+    public static final Money MAX_BALANCE = new Money(2_500_000_000_000_000_000L);
+
+    /** The largest change one write may make, so that a balance plus it fits in a long. */
+    private static final long MAX_CHANGE_UNITS = 2 * MAX_BALANCE.units();
+
+    /** SQLSTATE {@code numeric_value_out_of_range}, which PostgreSQL raises on bigint overflow. */
+    private static final String NUMERIC_OUT_OF_RANGE = "22003";
 
     private final Ids ids;
     private final Clock clock;
@@ -95,15 +112,26 @@ public final class Ledger {
     /**
      * Appends an entry that changes {@code bucket} by {@code amount} (negative to debit) and
      * updates the cached balance.
+     *
+     * @throws BalanceLimitException when the balance would leave
+     *     [-{@link #MAX_BALANCE}, {@link #MAX_BALANCE}]; nothing is written then
      */
     public void append(Handle handle, Account account, Bucket bucket, EntryKind kind, Money amount,
             String requestId) {
+        if (Math.abs(amount.units()) > MAX_CHANGE_UNITS) {
+            throw new BalanceLimitException(account.customerId(), bucket, amount);
+        }
         Instant now = clock.instant();
         // The balance row almost always exists, so the update goes first and the row is created
         // only when the update found none.
         if (addToBalance(handle, account, bucket, amount, now) == 0) {
+            if (exists(handle, account.customerId())) {
+                throw new BalanceLimitException(account.customerId(), bucket, amount);
+            }
             open(handle, account);
-            addToBalance(handle, account, bucket, amount, now);
+            if (addToBalance(handle, account, bucket, amount, now) == 0) {
+                throw new BalanceLimitException(account.customerId(), bucket, amount);
+            }
         }
         insertEntry(handle, account, bucket, kind, amount, requestId, now);
         if (bucket != Bucket.HOLD) {
@@ -112,14 +140,43 @@ public final class Ledger {
         }
     }
 
+    /**
+     * Adds {@code amount} to the bucket's balance unless the result would leave the allowed
+     * range, and returns the number of rows changed: 0 when the row is missing or the result is
+     * out of range. The balance is at most {@link #MAX_BALANCE} and the amount at most twice
+     * that, so the sum in the condition cannot overflow.
+     */
     private static int addToBalance(Handle handle, Account account, Bucket bucket, Money amount,
             Instant now) {
-        return handle.createUpdate("UPDATE credit_balances SET " + bucket.column() + " = "
-                        + bucket.column() + " + :amount, updated_at = :now WHERE customer_id = :c")
+        String column = bucket.column();
+        return runBalanceUpdate(account, bucket, amount, () -> handle.createUpdate(
+                        "UPDATE credit_balances SET " + column + " = " + column + " + :amount,"
+                                + " updated_at = :now WHERE customer_id = :c"
+                                + " AND " + column + " + :amount BETWEEN :min AND :max")
                 .bind("amount", amount.units())
                 .bind("now", Timestamps.format(now))
                 .bind("c", account.customerId())
-                .execute();
+                .bind("min", -MAX_BALANCE.units())
+                .bind("max", MAX_BALANCE.units())
+                .execute());
+    }
+
+    /**
+     * Runs a balance update and turns PostgreSQL's bigint overflow into a
+     * {@link BalanceLimitException}. The range checks keep the update's sums within a long, so
+     * this is a second line of defence for a row that already holds an out-of-range value.
+     */
+    private static int runBalanceUpdate(Account account, Bucket bucket, Money amount,
+            IntSupplier update) {
+        try {
+            return update.getAsInt();
+        } catch (UnableToExecuteStatementException e) {
+            if (e.getCause() instanceof SQLException sql
+                    && NUMERIC_OUT_OF_RANGE.equals(sql.getSQLState())) {
+                throw new BalanceLimitException(account.customerId(), bucket, amount);
+            }
+            throw e;
+        }
     }
 
     /**
@@ -130,6 +187,10 @@ public final class Ledger {
      * @return whether the hold was taken
      */
     public boolean tryHold(Handle handle, Account account, String requestId, Money amount) {
+        if (amount.units() > MAX_BALANCE.units()) {
+            // No balance can cover it, and a larger value could overflow the SQL sums.
+            return false;
+        }
         Instant now = clock.instant();
         if (reserve(handle, account, amount, now) == 0) {
             // Either the credit does not cover it or the customer has no balance row yet; only a
@@ -156,13 +217,15 @@ public final class Ledger {
     }
 
     private static int reserve(Handle handle, Account account, Money amount, Instant now) {
-        return handle.createUpdate("""
+        return runBalanceUpdate(account, Bucket.HOLD, amount, () -> handle.createUpdate("""
                         UPDATE credit_balances SET held = held + :amount, updated_at = :now
-                        WHERE customer_id = :c AND cycle_balance + bundle_balance - held >= :amount""")
+                        WHERE customer_id = :c AND cycle_balance + bundle_balance - held >= :amount
+                            AND held + :amount <= :max""")
                 .bind("amount", amount.units())
                 .bind("now", Timestamps.format(now))
                 .bind("c", account.customerId())
-                .execute();
+                .bind("max", MAX_BALANCE.units())
+                .execute());
     }
 
     /** Releases the request's hold, if it still has one. */
@@ -184,6 +247,9 @@ public final class Ledger {
     /**
      * Debits a usage charge: cycle credit first, then bundle credit. What neither covers is
      * debited from cycle credit, which then goes negative, so usage is never free.
+     *
+     * @throws BalanceLimitException when cycle credit would fall below -{@link #MAX_BALANCE};
+     *     nothing is written then
      */
     public void chargeUsage(Handle handle, Account account, String requestId, Money charge) {
         if (charge.isZero()) {
@@ -194,6 +260,12 @@ public final class Ledger {
         Money fromBundle = min(charge.minus(fromCycle), positive(balance.bundle()));
         Money overshoot = charge.minus(fromCycle).minus(fromBundle);
         Money cycleDebit = fromCycle.plus(overshoot);
+        // Checked before any write so that a rejected charge leaves no bundle debit behind. The
+        // cycle balance is within the limit, so adding the limit to it cannot overflow.
+        if (cycleDebit.units() > balance.cycle().units() + MAX_BALANCE.units()) {
+            throw new BalanceLimitException(account.customerId(), Bucket.CYCLE,
+                    zeroMinus(cycleDebit));
+        }
         if (!cycleDebit.isZero()) {
             append(handle, account, Bucket.CYCLE, EntryKind.USAGE, zeroMinus(cycleDebit), requestId);
         }

@@ -1,41 +1,122 @@
 package dev.tollgate.billing.ledger;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Recomputes every cached balance from the ledger entries and reports the first customer whose
+ * Recomputes every cached balance from the ledger entries and reports each customer whose
  * balance differs, and checks that open holds add up to the held balance.
+ *
+ * <p>The sums are exact at any size: each amount is split into a quotient and a remainder of
+ * 10^10 units, SQL sums the two parts, and Java combines them as {@link BigInteger}s. Neither
+ * partial sum can overflow a 64-bit integer below about 900 million rows per customer, so the
+ * check reports even balances that overflowed instead of failing on them.
  */
 public final class LedgerCheck {
+    private static final String SPLIT = "10000000000";
+    private static final BigInteger SPLIT_VALUE = new BigInteger(SPLIT);
+
     private LedgerCheck() {
     }
 
     /** Returns a description of the first mismatch, or empty when every balance reconciles. */
     public static Optional<String> firstMismatch(Handle handle) {
-        return handle.createQuery("""
-                        SELECT b.customer_id, b.cycle_balance, b.bundle_balance, b.held,
-                            COALESCE(SUM(CASE WHEN e.bucket = 'cycle' THEN e.amount END), 0) AS cycle_sum,
-                            COALESCE(SUM(CASE WHEN e.bucket = 'bundle' THEN e.amount END), 0) AS bundle_sum,
-                            COALESCE(SUM(CASE WHEN e.bucket = 'hold' THEN e.amount END), 0) AS hold_sum,
-                            (SELECT COALESCE(SUM(h.amount), 0) FROM credit_holds h
-                                WHERE h.customer_id = b.customer_id) AS open_holds
-                        FROM credit_balances b
-                        LEFT JOIN ledger_entries e ON e.customer_id = b.customer_id
-                        GROUP BY b.customer_id, b.cycle_balance, b.bundle_balance, b.held
-                        HAVING b.cycle_balance <> COALESCE(SUM(CASE WHEN e.bucket = 'cycle' THEN e.amount END), 0)
-                            OR b.bundle_balance <> COALESCE(SUM(CASE WHEN e.bucket = 'bundle' THEN e.amount END), 0)
-                            OR b.held <> COALESCE(SUM(CASE WHEN e.bucket = 'hold' THEN e.amount END), 0)
-                            OR b.held <> (SELECT COALESCE(SUM(h.amount), 0) FROM credit_holds h
-                                WHERE h.customer_id = b.customer_id)
-                        ORDER BY b.customer_id
-                        LIMIT 1""")
-                .map((rs, ctx) -> "customer " + rs.getString("customer_id")
-                        + ": cached cycle=" + rs.getLong("cycle_balance")
-                        + " bundle=" + rs.getLong("bundle_balance") + " held=" + rs.getLong("held")
-                        + ", entries cycle=" + rs.getLong("cycle_sum")
-                        + " bundle=" + rs.getLong("bundle_sum") + " hold=" + rs.getLong("hold_sum")
-                        + ", open holds=" + rs.getLong("open_holds") + " (units of 1e-10 USD)")
-                .findOne();
+        return mismatches(handle).stream().findFirst();
+    }
+
+    /** Returns one description per customer whose balances do not reconcile, by customer id. */
+    public static List<String> mismatches(Handle handle) {
+        Map<String, Sums> sums = new TreeMap<>();
+        handle.createQuery("SELECT customer_id, cycle_balance, bundle_balance, held"
+                        + " FROM credit_balances")
+                .map((rs, ctx) -> {
+                    Sums row = sums.computeIfAbsent(rs.getString("customer_id"), id -> new Sums());
+                    row.cachedCycle = stored(rs.getString("cycle_balance"));
+                    row.cachedBundle = stored(rs.getString("bundle_balance"));
+                    row.cachedHeld = stored(rs.getString("held"));
+                    return row;
+                })
+                .list();
+        handle.createQuery("SELECT customer_id, bucket, SUM(amount / " + SPLIT + ") AS whole,"
+                        + " SUM(amount % " + SPLIT + ") AS part FROM ledger_entries"
+                        + " GROUP BY customer_id, bucket")
+                .map((rs, ctx) -> {
+                    Sums row = sums.computeIfAbsent(rs.getString("customer_id"), id -> new Sums());
+                    BigInteger total = combine(rs.getString("whole"), rs.getString("part"));
+                    switch (rs.getString("bucket")) {
+                        case "cycle" -> row.entryCycle = total;
+                        case "bundle" -> row.entryBundle = total;
+                        case "hold" -> row.entryHold = total;
+                        default -> row.unknownBuckets.add(rs.getString("bucket"));
+                    }
+                    return row;
+                })
+                .list();
+        handle.createQuery("SELECT customer_id, SUM(amount / " + SPLIT + ") AS whole,"
+                        + " SUM(amount % " + SPLIT + ") AS part FROM credit_holds"
+                        + " GROUP BY customer_id")
+                .map((rs, ctx) -> {
+                    Sums row = sums.computeIfAbsent(rs.getString("customer_id"), id -> new Sums());
+                    row.openHolds = combine(rs.getString("whole"), rs.getString("part"));
+                    return row;
+                })
+                .list();
+        List<String> problems = new ArrayList<>();
+        sums.forEach((customerId, row) -> {
+            if (!row.reconciles()) {
+                problems.add(row.describe(customerId));
+            }
+        });
+        return problems;
+    }
+
+    /**
+     * Reads a cached balance exactly. SQLite may hold a float there when an older version let a
+     * balance overflow; such a value is read as written and never equals the entries' sum.
+     */
+    private static BigDecimal stored(String text) {
+        return text == null ? BigDecimal.ZERO : new BigDecimal(text);
+    }
+
+    private static BigInteger combine(String whole, String part) {
+        BigInteger quotients = whole == null ? BigInteger.ZERO : new BigDecimal(whole).toBigIntegerExact();
+        BigInteger remainders = part == null ? BigInteger.ZERO : new BigDecimal(part).toBigIntegerExact();
+        return quotients.multiply(SPLIT_VALUE).add(remainders);
+    }
+
+    /** The cached and recomputed sums of one customer, in units of 1e-10 USD. */
+    private static final class Sums {
+        BigDecimal cachedCycle = BigDecimal.ZERO;
+        BigDecimal cachedBundle = BigDecimal.ZERO;
+        BigDecimal cachedHeld = BigDecimal.ZERO;
+        BigInteger entryCycle = BigInteger.ZERO;
+        BigInteger entryBundle = BigInteger.ZERO;
+        BigInteger entryHold = BigInteger.ZERO;
+        BigInteger openHolds = BigInteger.ZERO;
+        final List<String> unknownBuckets = new ArrayList<>();
+
+        boolean reconciles() {
+            return equal(cachedCycle, entryCycle) && equal(cachedBundle, entryBundle)
+                    && equal(cachedHeld, entryHold) && equal(cachedHeld, openHolds)
+                    && unknownBuckets.isEmpty();
+        }
+
+        String describe(String customerId) {
+            String text = "customer " + customerId + ": cached cycle=" + cachedCycle.toPlainString()
+                    + " bundle=" + cachedBundle.toPlainString() + " held=" + cachedHeld.toPlainString()
+                    + ", entries cycle=" + entryCycle + " bundle=" + entryBundle + " hold=" + entryHold
+                    + ", open holds=" + openHolds + " (units of 1e-10 USD)";
+            return unknownBuckets.isEmpty() ? text : text + ", unknown buckets " + unknownBuckets;
+        }
+
+        private static boolean equal(BigDecimal cached, BigInteger sum) {
+            return cached.compareTo(new BigDecimal(sum)) == 0;
+        }
     }
 }
