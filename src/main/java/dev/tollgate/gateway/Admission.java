@@ -172,7 +172,8 @@ public final class Admission {
     }
 
     /**
-     * The request's output limit, or {@link #DEFAULT_MAX_OUTPUT_TOKENS} when it sets none.
+     * The request's output limit for all its choices, or {@link #DEFAULT_MAX_OUTPUT_TOKENS} per
+     * choice when it sets none.
      *
      * @throws ApiError 400 when the limit is above {@link #MAX_OUTPUT_TOKENS}
      */
@@ -185,14 +186,18 @@ public final class Admission {
                         + "; the gateway accepts at most " + MAX_OUTPUT_TOKENS + " output tokens.");
             }
         }
-        return requestedMaxOutputTokens(body).orElse(DEFAULT_MAX_OUTPUT_TOKENS);
+        return requestedMaxOutputTokens(body)
+                .orElse(DEFAULT_MAX_OUTPUT_TOKENS * choices(body));
     }
 
     /**
-     * The positive output limit the request sets in its first such field, or empty when it
-     * sets none. Unlike {@link #maxOutputTokens}, it never throws.
+     * The most output the request allows, or empty when it sets no limit: the largest positive
+     * value among its output limit fields (providers differ in which one wins, so the largest
+     * is the safe bound), times its number of choices {@code n}. Unlike
+     * {@link #maxOutputTokens}, it never throws.
      */
     static OptionalLong requestedMaxOutputTokens(JsonNode body) {
+        long largest = 0;
         for (String field : OUTPUT_LIMIT_FIELDS) {
             JsonNode value = body == null ? null : body.get(field);
             if (value == null || !value.isIntegralNumber()) {
@@ -201,11 +206,25 @@ public final class Admission {
             if (!value.canConvertToLong()) {
                 return OptionalLong.empty();
             }
-            if (value.asLong() > 0) {
-                return OptionalLong.of(value.asLong());
-            }
+            largest = Math.max(largest, value.asLong());
         }
-        return OptionalLong.empty();
+        if (largest <= 0) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Math.multiplyExact(largest, choices(body)));
+        } catch (ArithmeticException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    /** The number of choices an OpenAI-style request asks for ({@code n}), 1 when unset. */
+    private static long choices(JsonNode body) {
+        JsonNode n = body == null ? null : body.get("n");
+        if (n == null || !n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < 1) {
+            return 1;
+        }
+        return n.asLong();
     }
 
     private static Money holdFor(Meter meter, Loaded loaded, long units, Money providerCostBound) {

@@ -102,6 +102,23 @@ class ImplausibleUsageForwardTest {
     }
 
     @Test
+    void outputLimitCountsEveryChoiceAndTheLargestField() {
+        gateway.provider().on("/v1/chat/completions", Reply.json(200, reply(
+                "{\"prompt_tokens\":100,\"completion_tokens\":5000,\"total_tokens\":5100}")));
+        GatewayServer.Subscriber customer = subscriber("1000");
+
+        // Three choices of at most 40 tokens each (the larger of the two limits): 120 tokens.
+        JsonNode record = forward(customer, "{\"model\":\"gpt-4o-mini\",\"max_tokens\":10,"
+                + "\"max_completion_tokens\":40,\"n\":3,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+
+        assertThat(record.at("/model_usage/output_tokens").asLong()).isEqualTo(120);
+        assertThat(record.at("/estimated").asBoolean()).isTrue();
+        // 220 tokens at 1000 dollars per million: 0.22.
+        assertThat(record.at("/charge/amount").asText()).isEqualTo("0.2200000000");
+    }
+
+    @Test
     void hugeUsageChargedAtMaximum() {
         gateway.provider().on("/v1/chat/completions", Reply.json(200, reply(
                 "{\"prompt_tokens\":1000000000000000000,\"completion_tokens\":1000000000000000000}")));
