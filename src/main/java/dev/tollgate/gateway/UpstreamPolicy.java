@@ -77,7 +77,11 @@ public final class UpstreamPolicy {
         if (base == null) {
             return new UpstreamTarget(provider, providerUri, providerUri, false);
         }
-        URI connect = withPath(requested, base.toString(), base.getRawPath() + path);
+        // The override's own path, such as /openai on a self-hosted endpoint, goes before the
+        // provider path, once.
+        String prefix = base.getRawPath() == null ? "" : base.getRawPath().replaceAll("/+$", "");
+        URI connect = withPath(requested, base.getScheme() + "://" + base.getRawAuthority(),
+                prefix + path);
         return new UpstreamTarget(provider, providerUri, connect, true);
     }
 
