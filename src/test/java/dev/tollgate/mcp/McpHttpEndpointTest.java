@@ -155,6 +155,9 @@ class McpHttpEndpointTest extends BothDatabases {
                 new Rejected("null id", json(KEY),
                         "{\"jsonrpc\":\"2.0\",\"id\":null,\"method\":\"ping\"}", 400, -32600,
                         "'id'"),
+                new Rejected("id out of range", json(KEY),
+                        "{\"jsonrpc\":\"2.0\",\"id\":99999999999999999999999,"
+                                + "\"method\":\"tools/list\"}", 400, -32600, "'id'"),
                 new Rejected("params type", json(KEY),
                         "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":[]}", 400,
                         -32600, "'params'"));
