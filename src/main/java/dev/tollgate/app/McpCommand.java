@@ -6,6 +6,7 @@ import dev.tollgate.client.KeySource;
 import dev.tollgate.client.StoredLogin;
 import dev.tollgate.mcp.McpSession;
 import dev.tollgate.mcp.StdioServer;
+import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,7 +24,7 @@ final class McpCommand implements Callable<Integer> {
     String url;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws IOException {
         Map<String, String> env = System.getenv();
         String serverUrl = KeySource.url(url, env);
         String key = KeySource.key(null, serverUrl, env).orElse(null);
