@@ -195,6 +195,21 @@ class McpHttpEndpointTest extends BothDatabases {
     }
 
     @Test
+    void unknownPromptModelGetsToolError() {
+        HttpResponse<String> response = post(json(KEY), "{\"jsonrpc\":\"2.0\",\"id\":5,"
+                + "\"method\":\"tools/call\",\"params\":{\"name\":\"prompt\",\"arguments\":"
+                + "{\"model\":\"no-such-model\",\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"Hi\"}]}}}");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(body(response).at("/result/isError").asBoolean()).isTrue();
+        assertThat(body(response).at("/result/content/0/text").asText()).isEqualTo(
+                "Invalid argument 'model': it is 'no-such-model', which is not in the price"
+                        + " catalogue. Use the search tool to find a model, or pass"
+                        + " provider_url.");
+    }
+
+    @Test
     void loginIsNotServed() {
         HttpResponse<String> response = post(json(KEY), "{\"jsonrpc\":\"2.0\",\"id\":4,"
                 + "\"method\":\"tools/call\",\"params\":{\"name\":\"login\",\"arguments\":{}}}");
