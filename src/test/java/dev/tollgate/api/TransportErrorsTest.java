@@ -43,6 +43,16 @@ class TransportErrorsTest extends BothDatabases {
     }
 
     @Test
+    void http10GetsJson505() throws IOException {
+        String response = raw("GET /healthz HTTP/1.0\r\nHost: localhost\r\n\r\n");
+
+        assertThat(response).startsWith("HTTP/1.1 505 ");
+        assertThat(response).containsIgnoringCase("content-type: application/json");
+        assertThat(response).contains("\"code\":\"http_version_not_supported\"");
+        assertThat(response).contains("Send HTTP/1.1.");
+    }
+
+    @Test
     void truncatedBodyLoggedWithoutError() throws IOException {
         Logger logger = (Logger) LoggerFactory.getLogger(Endpoints.class);
         ListAppender<ILoggingEvent> events = new ListAppender<>();
