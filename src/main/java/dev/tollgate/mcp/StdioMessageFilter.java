@@ -119,7 +119,8 @@ final class StdioMessageFilter {
     }
 
     private void reply(JsonNode id, int code, String message) throws IOException {
-        LOG.warn("Rejected an MCP message on stdio: code={} id={} reason={}", code, id, message);
+        // The reason can quote the client's input, which may contain a key, so it is not logged.
+        LOG.warn("Rejected an invalid MCP message on stdio code={} id={}", code, id);
         ObjectNode error = STRICT_JSON.createObjectNode().put("jsonrpc", "2.0");
         error.set("id", id == null ? STRICT_JSON.nullNode() : id);
         error.putObject("error").put("code", code).put("message", message);
