@@ -22,12 +22,16 @@ import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code /v1/subscriptions}, a customer's current subscription, and the sandbox test clock that
  * moves a customer's time forward to run its renewals.
  */
 final class SubscriptionRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(SubscriptionRoutes.class);
+
     /**
      * Maximum single move of a test clock, and how far past the server's time a renewal run may
      * go: ten years, well within the renewal limit.
@@ -122,6 +126,8 @@ final class SubscriptionRoutes {
                 .bind("id", customer.id())
                 .execute());
         int renewed = renewals.renewCustomer(caller, customer.id(), to);
+        LOG.info("Test clock advanced customerId={} to={} renewals={}", customer.id(),
+                Timestamps.format(to), renewed);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("customer_id", customer.id());
         body.put("test_clock", Timestamps.format(to));
