@@ -66,7 +66,7 @@ public final class ApiRoutes {
                 new Ids(services.clock()), services.clock(), services.secretKeys()))
                 .register(routing);
         new SubscriptionRoutes(services.jdbi(), services.subscriptions(), services.renewals(),
-                endpoints).register(routing);
+                endpoints, services.clock()).register(routing);
         new CheckoutRoutes(services.checkoutSessions(), services.embeddedCheckout(), endpoints,
                 services.publicUrl()).register(routing);
         new EmbedRoutes(services.embeddedCheckout()).register(routing);

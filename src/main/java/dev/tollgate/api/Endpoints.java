@@ -8,6 +8,7 @@ import dev.tollgate.core.ApiError;
 import dev.tollgate.core.Caller;
 import dev.tollgate.core.Environment;
 import dev.tollgate.core.Ids;
+import io.helidon.common.buffers.DataReader;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
@@ -91,12 +92,32 @@ final class Endpoints {
                     + " Nothing was changed; spend or remove credit first.");
             reply = new Reply(error.status(), errorBody(error));
         } catch (RuntimeException e) {
+            if (isClientDisconnect(e)) {
+                // A client fault, not the server's: one line without a stack trace.
+                LOG.info("Client closed the connection before sending the whole request body"
+                        + " method={} path={}", request.prologue().method().text(),
+                        redactSecrets(request.path().path()));
+                send(response, new Reply(400, errorBody("invalid_request_error",
+                        "incomplete_body", null, "The request body ended before the length in"
+                                + " its Content-Length header. Send the whole body.")));
+                return;
+            }
             LOG.error("Request failed method={} path={}", request.prologue().method().text(),
                     redactSecrets(request.path().path()), e);
             reply = new Reply(500, errorBody("api_error", "internal_error", null,
                     "The server failed to handle this request. It was logged; retry later."));
         }
         send(response, reply);
+    }
+
+    /** Returns whether {@code error} comes from the client's connection ending mid-request. */
+    private static boolean isClientDisconnect(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof DataReader.InsufficientDataAvailableException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Hides checkout session secrets, which the checkout page's paths contain. */

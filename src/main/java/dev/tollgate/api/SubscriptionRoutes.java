@@ -13,6 +13,7 @@ import dev.tollgate.subscriptions.Plan;
 import dev.tollgate.subscriptions.Renewals;
 import dev.tollgate.subscriptions.Subscriptions;
 import io.helidon.webserver.http.HttpRouting;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;
@@ -21,26 +22,35 @@ import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code /v1/subscriptions}, a customer's current subscription, and the sandbox test clock that
  * moves a customer's time forward to run its renewals.
  */
 final class SubscriptionRoutes {
-    /** Maximum single move of a test clock: ten years, well within the renewal limit. */
+    private static final Logger LOG = LoggerFactory.getLogger(SubscriptionRoutes.class);
+
+    /**
+     * Maximum single move of a test clock, and how far past the server's time a renewal run may
+     * go: ten years, well within the renewal limit.
+     */
     static final java.time.Duration MAX_CLOCK_STEP = java.time.Duration.ofDays(3653);
 
     private final Jdbi jdbi;
     private final Subscriptions subscriptions;
     private final Renewals renewals;
     private final Endpoints endpoints;
+    private final Clock clock;
 
     SubscriptionRoutes(Jdbi jdbi, Subscriptions subscriptions, Renewals renewals,
-            Endpoints endpoints) {
+            Endpoints endpoints, Clock clock) {
         this.jdbi = jdbi;
         this.subscriptions = subscriptions;
         this.renewals = renewals;
         this.endpoints = endpoints;
+        this.clock = clock;
     }
 
     void register(HttpRouting.Builder routing) {
@@ -116,6 +126,8 @@ final class SubscriptionRoutes {
                 .bind("id", customer.id())
                 .execute());
         int renewed = renewals.renewCustomer(caller, customer.id(), to);
+        LOG.info("Test clock advanced customerId={} to={} renewals={}", customer.id(),
+                Timestamps.format(to), renewed);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("customer_id", customer.id());
         body.put("test_clock", Timestamps.format(to));
@@ -132,6 +144,12 @@ final class SubscriptionRoutes {
         Caller caller = call.caller();
         requireSandbox(caller);
         Instant at = requiredTime(call.body(), "at");
+        Instant now = clock.instant();
+        if (at.isAfter(now.plus(MAX_CLOCK_STEP))) {
+            throw ApiError.invalid("at", "Invalid time '" + Timestamps.format(at) + "': renewals"
+                    + " run at most " + MAX_CLOCK_STEP.toDays() + " days after the server's"
+                    + " time, " + Timestamps.format(now) + ". Use an earlier 'at'.");
+        }
         int renewed = renewals.renewDueInSandbox(caller, at);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("at", Timestamps.format(at));

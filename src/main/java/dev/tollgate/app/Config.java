@@ -67,6 +67,9 @@ public record Config(
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
     }
 
+    /** The SQLite database's file name in the data directory. */
+    static final String SQLITE_FILE = "tollgate.db";
+
     /** Returns settings for tests: the given database, keys and environment, defaults elsewhere. */
     public static Config forTest(Path dataDir, Optional<String> databaseUrl, String sandboxKey,
             String liveKey, Map<String, String> env) {
@@ -79,7 +82,7 @@ public record Config(
     /** Returns the JDBC URL: the configured one, or the SQLite file in the data directory. */
     public String jdbcUrl() {
         return databaseUrl.orElseGet(() ->
-                "jdbc:sqlite:" + dataDir.resolve("tollgate.db").toAbsolutePath());
+                "jdbc:sqlite:" + dataDir.resolve(SQLITE_FILE).toAbsolutePath());
     }
 
     @Override

@@ -105,7 +105,7 @@ public final class Main {
         public Integer call() {
             Config config = storage.config(null, null);
             if (config.databaseUrl().isEmpty()) {
-                config.dataDir().toFile().mkdirs();
+                Server.createSqliteFile(config);
             }
             try (Database database = Database.open(config.jdbcUrl())) {
                 Clock clock = Clock.systemUTC();

@@ -43,7 +43,9 @@ import io.helidon.webserver.WebServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
@@ -111,7 +113,7 @@ public final class Server implements AutoCloseable {
         Optional<SmsSender> smsSender = LiveCheckoutSettings.smsSender(env);
         Optional<StripeJsSettings> stripeJs = LiveCheckoutSettings.stripeJs(env);
         if (config.databaseUrl().isEmpty()) {
-            createDataDir(config);
+            createSqliteFile(config);
         }
         Database database = Database.open(config.jdbcUrl());
         BatchWriter writer = new BatchWriter(database.jdbi(), MAX_BATCH, "tollgate-writer");
@@ -237,7 +239,12 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    private static void createDataDir(Config config) {
+    /**
+     * Creates the data directory (mode 0700) and an empty SQLite file (mode 0600) when they do
+     * not exist. SQLite gives its -wal and -shm files the database file's mode. Existing files
+     * keep their modes.
+     */
+    static void createSqliteFile(Config config) {
         try {
             if (Files.notExists(config.dataDir())) {
                 // The database contains customers' contact details, so only the owner may read it.
@@ -246,6 +253,16 @@ public final class Server implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create data directory " + config.dataDir()
+                    + "; set --data or TOLLGATE_DATA_DIR to a writable directory", e);
+        }
+        Path file = config.dataDir().resolve(Config.SQLITE_FILE);
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rw-------")));
+        } catch (FileAlreadyExistsException e) {
+            // An existing database keeps the mode its owner gave it.
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create database file " + file
                     + "; set --data or TOLLGATE_DATA_DIR to a writable directory", e);
         }
     }

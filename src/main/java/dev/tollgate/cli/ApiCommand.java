@@ -41,7 +41,7 @@ abstract class ApiCommand implements Callable<Integer> {
     }
 
     static String encode(String id) {
-        return java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8);
+        return ApiClient.pathSegment(id);
     }
 
     static CommandLine.ParameterException usageError(CommandSpec spec, String message) {

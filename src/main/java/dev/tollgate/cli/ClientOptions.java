@@ -23,14 +23,28 @@ public final class ClientOptions {
     /**
      * Returns a client for the configured server and key.
      *
-     * @throws CommandLine.ParameterException (exit code 2) when no key is configured
+     * @throws CommandLine.ParameterException (exit code 2) when the URL is invalid or no key
+     *     is configured
      */
     ApiClient client(CommandLine commandLine) {
-        String serverUrl = KeySource.url(url, System.getenv());
+        String serverUrl = serverUrl(commandLine, url);
         String secretKey = KeySource.key(key, serverUrl, System.getenv())
                 .orElseThrow(() -> new CommandLine.ParameterException(commandLine,
                         "No secret key: pass --key, set TOLLGATE_SECRET_KEY or LAVA_SECRET_KEY,"
                                 + " or run 'tollgate login'."));
         return new ApiClient(serverUrl, secretKey);
+    }
+
+    /**
+     * Returns the server URL from {@code flag}, {@code TOLLGATE_URL} or the default.
+     *
+     * @throws CommandLine.ParameterException (exit code 2) when the URL is invalid
+     */
+    public static String serverUrl(CommandLine commandLine, String flag) {
+        try {
+            return KeySource.url(flag, System.getenv());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(commandLine, e.getMessage());
+        }
     }
 }

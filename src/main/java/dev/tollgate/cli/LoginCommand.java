@@ -29,7 +29,7 @@ public final class LoginCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String serverUrl = KeySource.url(url, System.getenv());
+        String serverUrl = ClientOptions.serverUrl(spec.commandLine(), url);
         var err = spec.commandLine().getErr();
         BrowserLogin.Credentials credentials = new BrowserLogin(serverUrl,
                 BrowserLogin.desktopOpener()).run(approvalUrl -> {

@@ -161,6 +161,18 @@ public final class ApiClient {
                 + " [HTTP " + status + "]";
     }
 
+    /**
+     * Percent-encodes {@code value} as one URL path segment (RFC 3986), so a space becomes
+     * {@code %20} and a slash {@code %2F}. Form encoding would send a space as {@code +}, which
+     * a path keeps as a plus sign.
+     */
+    public static String pathSegment(String value) {
+        String encoded = URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+        // "." and ".." would be removed from the path as dot segments.
+        return encoded.equals(".") || encoded.equals("..") ? encoded.replace(".", "%2E")
+                : encoded;
+    }
+
     private static String queryString(Map<String, String> query) {
         StringJoiner joined = new StringJoiner("&", "?", "").setEmptyValue("");
         query.forEach((name, value) -> {

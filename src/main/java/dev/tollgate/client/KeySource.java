@@ -1,6 +1,9 @@
 package dev.tollgate.client;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -16,13 +19,40 @@ public final class KeySource {
     private KeySource() {
     }
 
-    /** Returns the server URL: the flag, then {@code TOLLGATE_URL}, then the default. */
+    /**
+     * Returns the server URL: the flag, then {@code TOLLGATE_URL}, then the default.
+     *
+     * @throws IllegalArgumentException when the chosen URL is not an absolute http or https
+     *     URL with a host, with a message that names its source and the fix
+     */
     public static String url(String flag, Map<String, String> env) {
         if (flag != null && !flag.isBlank()) {
-            return flag;
+            return checkUrl(flag.strip(), "--url");
         }
         String fromEnv = env.get("TOLLGATE_URL");
-        return fromEnv != null && !fromEnv.isBlank() ? fromEnv : DEFAULT_URL;
+        return fromEnv != null && !fromEnv.isBlank() ? checkUrl(fromEnv.strip(), "TOLLGATE_URL")
+                : DEFAULT_URL;
+    }
+
+    private static String checkUrl(String url, String source) {
+        String problem;
+        try {
+            URI uri = new URI(url);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                problem = "the scheme must be http or https";
+            } else if (uri.getHost() == null) {
+                problem = "it has no host name";
+            } else if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                problem = "it must not have a query or fragment";
+            } else {
+                return url;
+            }
+        } catch (URISyntaxException e) {
+            problem = e.getReason() + " at index " + e.getIndex();
+        }
+        throw new IllegalArgumentException("Invalid " + source + " '" + url + "': " + problem
+                + ". Use the server's base URL, such as " + DEFAULT_URL + ".");
     }
 
     public static Optional<String> key(String flag, String url, Map<String, String> env) {

@@ -146,8 +146,8 @@ final class GatewayTools {
                 }
             }
         }
-        throw new ToolArgumentException("model", "'" + model + "' is not in the price"
-                + " catalogue; use the search tool to find a model, or pass provider_url");
+        throw new ToolArgumentException("model", "is '" + model + "', which is not in the"
+                + " price catalogue. Use the search tool to find a model, or pass provider_url");
     }
 
     private JsonNode call(ToolArguments args) {

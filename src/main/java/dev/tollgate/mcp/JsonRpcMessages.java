@@ -23,14 +23,15 @@ final class JsonRpcMessages {
                     + " request.");
         }
         if (!message.isObject()) {
-            return Optional.of("The body must be a JSON-RPC 2.0 message object, not " + message
+            return Optional.of("The message must be a JSON-RPC 2.0 object, not " + message
                     .getNodeType().name().toLowerCase(java.util.Locale.ROOT) + ".");
         }
         if (!"2.0".equals(message.path("jsonrpc").textValue())) {
             return Optional.of("Field 'jsonrpc' must be \"2.0\".");
         }
         if (message.has("id") && !isValidId(message.get("id"))) {
-            return Optional.of("Field 'id' must be a string or an integer.");
+            return Optional.of("Field 'id' must be a string or an integer from " + Long.MIN_VALUE
+                    + " to " + Long.MAX_VALUE + ".");
         }
         if (message.has("method")) {
             return methodProblem(message);
@@ -98,8 +99,11 @@ final class JsonRpcMessages {
         return isValidId(id) ? Optional.of(id) : Optional.empty();
     }
 
-    /** MCP ids are strings or integers, and never null. */
+    /**
+     * MCP ids are strings or integers, and never null. The SDK rejects an integer outside the
+     * range of a Java {@code long}, so this check does too.
+     */
     private static boolean isValidId(JsonNode id) {
-        return id != null && (id.isTextual() || id.isIntegralNumber());
+        return id != null && (id.isTextual() || id.isIntegralNumber() && id.canConvertToLong());
     }
 }

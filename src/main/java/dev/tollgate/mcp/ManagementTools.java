@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.client.ApiClient;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -184,6 +183,6 @@ final class ManagementTools {
     }
 
     private static String id(ToolArguments args, String name) {
-        return URLEncoder.encode(args.requiredText(name), StandardCharsets.UTF_8);
+        return ApiClient.pathSegment(args.requiredText(name));
     }
 }

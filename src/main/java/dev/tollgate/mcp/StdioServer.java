@@ -5,27 +5,37 @@ import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.util.concurrent.CountDownLatch;
+import java.io.IOException;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Serves an {@link McpSession}'s tools over standard input and output until the client closes
  * standard input. Standard output carries only protocol messages; logs go to standard error.
+ * {@link StdioMessageFilter} reads standard input and replies to invalid lines, so one bad line
+ * does not stop the SDK's transport.
  */
 public final class StdioServer {
     private static final Logger LOG = LoggerFactory.getLogger(StdioServer.class);
+    /** How long tool calls still running at the end of input may take to finish. */
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    private static final int PIPE_BYTES = 64 * 1024;
 
     private StdioServer() {
     }
 
     /** Runs until standard input ends. */
-    public static void run(McpSession session, String version) throws InterruptedException {
-        CountDownLatch closed = new CountDownLatch(1);
+    public static void run(McpSession session, String version) throws IOException {
         JacksonMcpJsonMapper mapper = new JacksonMcpJsonMapper(
                 new com.fasterxml.jackson.databind.ObjectMapper());
+        StdioOutput output = new StdioOutput(System.out);
+        PipedInputStream sdkInput = new PipedInputStream(PIPE_BYTES);
+        PipedOutputStream validLines = new PipedOutputStream(sdkInput);
         StdioServerTransportProvider transport = new StdioServerTransportProvider(mapper,
-                new NotifyingInputStream(System.in, closed::countDown), System.out);
+                sdkInput, output.lineStream());
         McpSyncServer server = McpServer.sync(transport)
                 .serverInfo("tollgate", version)
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
@@ -35,8 +45,11 @@ public final class StdioServer {
                 .tools(session.tools())
                 .build();
         LOG.info("MCP server started on stdio");
-        closed.await();
-        server.closeGracefully();
-        LOG.info("MCP server stopped: standard input closed");
+        try {
+            new StdioMessageFilter(System.in, validLines, output).run();
+        } finally {
+            server.getAsyncServer().closeGracefully().block(CLOSE_TIMEOUT);
+            LOG.info("MCP server stopped: standard input closed");
+        }
     }
 }

@@ -76,8 +76,11 @@ public final class Database implements AutoCloseable {
                 .placeholders(Map.of("text", text))
                 .load()
                 .migrate();
-        LOG.info("Migrations applied count={} schemaVersion={}",
-                result.migrationsExecuted, result.targetSchemaVersion);
+        // Flyway sets targetSchemaVersion only when a migration ran.
+        String schemaVersion = result.targetSchemaVersion != null ? result.targetSchemaVersion
+                : result.initialSchemaVersion;
+        LOG.info("Migrations applied count={} schemaVersion={}", result.migrationsExecuted,
+                schemaVersion);
     }
 
     public Dialect dialect() {

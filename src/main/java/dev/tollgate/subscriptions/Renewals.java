@@ -68,6 +68,9 @@ public final class Renewals {
                         due.merchantId(), e);
             }
         }
+        if (renewed > 0) {
+            LOG.info("Scheduled renewal run renewals={}", renewed);
+        }
         return renewed;
     }
 
@@ -81,12 +84,15 @@ public final class Renewals {
      */
     public int renewDueInSandbox(Caller caller, Instant at) {
         int renewed = 0;
-        for (Due due : findDue(at, " AND merchant_id = :merchant AND environment = 'sandbox'",
-                caller.merchantId())) {
-            moveTestClockForward(due.customerId(), at);
-            renewed += renewCustomer(new Caller(due.merchantId(), Environment.SANDBOX, null),
-                    due.customerId(), at);
+        List<Due> due = findDue(at, " AND merchant_id = :merchant AND environment = 'sandbox'",
+                caller.merchantId());
+        for (Due subscription : due) {
+            moveTestClockForward(subscription.customerId(), at);
+            renewed += renewCustomer(new Caller(subscription.merchantId(), Environment.SANDBOX,
+                    null), subscription.customerId(), at);
         }
+        LOG.info("Sandbox renewal run merchantId={} at={} subscriptions={} renewals={}",
+                caller.merchantId(), Timestamps.format(at), due.size(), renewed);
         return renewed;
     }
 
@@ -188,7 +194,13 @@ public final class Renewals {
         if (!plan.includedCredit().isZero()) {
             ledger.append(handle, account, Bucket.CYCLE, EntryKind.GRANT, plan.includedCredit(), null);
         }
-        LOG.info("Subscription renewed subscriptionId={} cycle={}", subscription.id(), cycle);
+        if (caller.environment() == Environment.SANDBOX) {
+            // A test clock can renew thousands of sandbox cycles in one call, so every caller of
+            // renewCustomer logs one summary line instead.
+            LOG.debug("Subscription renewed subscriptionId={} cycle={}", subscription.id(), cycle);
+        } else {
+            LOG.info("Subscription renewed subscriptionId={} cycle={}", subscription.id(), cycle);
+        }
         return true;
     }
 

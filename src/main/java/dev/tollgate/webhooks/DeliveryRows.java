@@ -23,8 +23,13 @@ final class DeliveryRows {
             String body, int attempts, int maxAttempts) {
     }
 
-    /** The result of one attempt: the HTTP status when a response came, else the error. */
-    record Result(Integer responseCode, String error, Instant startedAt, long durationMillis) {
+    /**
+     * The result of one attempt: the HTTP status when a response came, else the error. The
+     * error text may contain the URL, so logs use {@code errorKind}, such as "timeout" or an
+     * exception's class name.
+     */
+    record Result(Integer responseCode, String error, String errorKind, Instant startedAt,
+            long durationMillis) {
         boolean succeeded() {
             return responseCode != null && responseCode >= 200 && responseCode < 300;
         }

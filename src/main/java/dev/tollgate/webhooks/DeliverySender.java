@@ -41,20 +41,21 @@ final class DeliverySender {
         try {
             uri = WebhookUrls.check(job.url(), settings.allowLoopback());
         } catch (WebhookUrls.UnsafeUrlException e) {
-            return Optional.of(failure(e.getMessage(), started, startNanos));
+            return Optional.of(failure(e.getMessage(), "unsafe_url", started, startNanos));
         }
         HttpRequest request = request(uri, job, started);
         try {
             HttpResponse<InputStream> response = client.send(request,
                     HttpResponse.BodyHandlers.ofInputStream());
             response.body().close();
-            return Optional.of(new DeliveryRows.Result(response.statusCode(), null, started,
+            return Optional.of(new DeliveryRows.Result(response.statusCode(), null, null, started,
                     elapsedMillis(startNanos)));
         } catch (HttpTimeoutException e) {
             return Optional.of(failure("timed out after " + settings.timeout().toMillis()
-                    + " ms", started, startNanos));
+                    + " ms", "timeout", started, startNanos));
         } catch (IOException e) {
-            return Optional.of(failure("request failed: " + e, started, startNanos));
+            return Optional.of(failure("request failed: " + e, e.getClass().getSimpleName(),
+                    started, startNanos));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
@@ -76,8 +77,10 @@ final class DeliverySender {
                 .build();
     }
 
-    private static DeliveryRows.Result failure(String error, Instant started, long startNanos) {
-        return new DeliveryRows.Result(null, error, started, elapsedMillis(startNanos));
+    private static DeliveryRows.Result failure(String error, String errorKind, Instant started,
+            long startNanos) {
+        return new DeliveryRows.Result(null, error, errorKind, started,
+                elapsedMillis(startNanos));
     }
 
     private static long elapsedMillis(long startNanos) {

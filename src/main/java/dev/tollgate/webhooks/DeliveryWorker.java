@@ -122,9 +122,15 @@ final class DeliveryWorker implements AutoCloseable {
             LOG.warn("Webhook attempt finished after its lease was lost, not recorded"
                     + " deliveryId={} attempt={}", job.deliveryId(), attempt);
         } else if (status.get().equals("failed")) {
-            LOG.warn("Webhook delivery failed after its last attempt deliveryId={} webhookId={}"
-                            + " attempts={} code={} error={}", job.deliveryId(), job.webhookId(),
-                    attempt, result.responseCode(), result.error());
+            LOG.warn("Webhook delivery failed after its last attempt webhookId={} eventId={}"
+                            + " deliveryId={} attempts={} code={} error={}", job.webhookId(),
+                    job.eventId(), job.deliveryId(), attempt, result.responseCode(),
+                    result.errorKind());
+        } else if (!result.succeeded()) {
+            LOG.warn("Webhook attempt failed, will retry webhookId={} eventId={} deliveryId={}"
+                            + " attempt={} of {} code={} error={}", job.webhookId(), job.eventId(),
+                    job.deliveryId(), attempt, job.maxAttempts(), result.responseCode(),
+                    result.errorKind());
         } else {
             LOG.debug("Webhook attempt deliveryId={} attempt={} status={} code={}",
                     job.deliveryId(), attempt, status.get(), result.responseCode());

@@ -16,6 +16,8 @@ import java.util.Locale;
  */
 final class WebhookUrls {
     static final int MAX_URL_LENGTH = 2048;
+    private static final String LOOPBACK_HINT = " Plain http to a loopback address needs"
+            + " TOLLGATE_WEBHOOK_ALLOW_LOOPBACK=true on the server.";
 
     private WebhookUrls() {
     }
@@ -28,7 +30,8 @@ final class WebhookUrls {
     }
 
     /**
-     * Parses and checks {@code text}, resolving its host.
+     * Parses and checks {@code text}, then resolves its host and checks its addresses. The
+     * rules that need no DNS lookup, such as the scheme, are checked first.
      *
      * @throws UnsafeUrlException saying what is wrong and what would be accepted
      */
@@ -36,15 +39,20 @@ final class WebhookUrls {
     // changes within that moment is not caught; pinning the checked address is not done.
     static URI check(String text, boolean allowLoopback) {
         URI uri = parse(text);
+        boolean https = uri.getScheme().equalsIgnoreCase("https");
+        // Plain http can pass only as loopback, so reject it here without a DNS lookup.
+        if (!https && !allowLoopback) {
+            throw new UnsafeUrlException("Webhook URL '" + text + "' must use https."
+                    + (isLoopbackName(uri.getHost()) ? LOOPBACK_HINT : ""));
+        }
         InetAddress[] addresses = resolve(uri.getHost());
         boolean allLoopback = Arrays.stream(addresses).allMatch(InetAddress::isLoopbackAddress);
         if (allowLoopback && allLoopback) {
             return uri;
         }
-        if (!uri.getScheme().equalsIgnoreCase("https")) {
+        if (!https) {
             throw new UnsafeUrlException("Webhook URL '" + text + "' must use https."
-                    + (allLoopback ? " Plain http to a loopback address needs"
-                            + " TOLLGATE_WEBHOOK_ALLOW_LOOPBACK=true on the server." : ""));
+                    + (allLoopback ? LOOPBACK_HINT : ""));
         }
         for (InetAddress address : addresses) {
             if (!PublicAddresses.isPublic(address)) {
@@ -74,6 +82,12 @@ final class WebhookUrls {
                     + " name or password.");
         }
         return uri.normalize();
+    }
+
+    /** Returns whether {@code host} is "localhost" or a loopback IP literal, without DNS. */
+    private static boolean isLoopbackName(String host) {
+        String name = host.toLowerCase(Locale.ROOT);
+        return name.equals("localhost") || name.startsWith("127.") || name.equals("[::1]");
     }
 
     private static InetAddress[] resolve(String host) {

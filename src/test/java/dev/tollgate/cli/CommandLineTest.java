@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.app.Main;
+import dev.tollgate.testing.ApiResponse;
 import dev.tollgate.testing.BothDatabases;
 import dev.tollgate.testing.TestServer;
 import java.io.IOException;
@@ -36,6 +37,11 @@ class CommandLineTest extends BothDatabases {
             all.addAll(List.of("--url", "http://127.0.0.1:" + server.port(),
                     "--key", TestServer.SANDBOX_KEY));
         }
+        return run(all);
+    }
+
+    /** Runs a command with exactly {@code args}, adding no --url or --key. */
+    private static Run run(List<String> all) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int exitCode = Main.commandLine().setOut(new PrintWriter(out, true))
@@ -115,6 +121,41 @@ class CommandLineTest extends BothDatabases {
         assertThat(missing.exitCode()).isEqualTo(1);
         assertThat(missing.err()).startsWith("tollgate: ").contains("No meter").contains("404");
         assertThat(missing.out()).isEmpty();
+    }
+
+    @Test
+    void customerIdWithSpaceIsPercentEncoded() {
+        String reference = "user " + System.nanoTime();
+        ApiResponse created = server.post(TestServer.SANDBOX_KEY, "/v1/customers",
+                "{\"reference_id\": \"" + reference + "\"}");
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+
+        Run fetched = tollgate("customers", "get", reference, "--json");
+
+        assertThat(fetched.exitCode()).as(fetched.err()).isZero();
+        assertThat(fetched.json().get("reference_id").asText()).isEqualTo(reference);
+    }
+
+    @Test
+    void pathSegmentEncoding() {
+        assertThat(dev.tollgate.client.ApiClient.pathSegment("user 42")).isEqualTo("user%2042");
+        assertThat(dev.tollgate.client.ApiClient.pathSegment("a+b/c")).isEqualTo("a%2Bb%2Fc");
+        assertThat(dev.tollgate.client.ApiClient.pathSegment("..")).isEqualTo("%2E%2E");
+        assertThat(dev.tollgate.client.ApiClient.pathSegment("é")).isEqualTo("%C3%A9");
+    }
+
+    @Test
+    void invalidUrlExitsWithTwo() {
+        for (String url : List.of("ftp://127.0.0.1/", "http://h/x y", "127.0.0.1:8080",
+                "http:///v1")) {
+            Run listed = run(List.of("customers", "list", "--url", url, "--key",
+                    TestServer.SANDBOX_KEY));
+
+            assertThat(listed.exitCode()).as(url).isEqualTo(2);
+            assertThat(listed.err()).as(url).contains("Invalid --url '" + url + "'");
+            assertThat(listed.err()).as(url).contains("such as http://127.0.0.1:8080");
+            assertThat(listed.err()).as(url).doesNotContain("URISyntaxException");
+        }
     }
 
     @Test

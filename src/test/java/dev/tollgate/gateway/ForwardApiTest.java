@@ -67,6 +67,20 @@ class ForwardApiTest {
     }
 
     @Test
+    void overriddenHostGetsLiveRequestWithoutKey() {
+        provider().on("/v1/chat/completions", Reply.json(200, CHAT_REPLY));
+
+        HttpResponse<String> response = Forwarding.post(api(), TestServer.LIVE_KEY, OPENAI_CHAT,
+                CHAT_REQUEST);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.headers().firstValue("x-tollgate-simulated")).isEmpty();
+        List<FakeProvider.Received> received = provider().received();
+        FakeProvider.Received last = received.get(received.size() - 1);
+        assertThat(last.header("authorization")).isNull();
+    }
+
+    @Test
     void chatCompletionChargedFromReportedUsage() throws IOException {
         provider().on("/v1/chat/completions", Reply.json(200, CHAT_REPLY));
         GatewayServer.Subscriber customer = gateway.subscriber(TOKENS_METER.formatted("a"),

@@ -155,6 +155,9 @@ class McpHttpEndpointTest extends BothDatabases {
                 new Rejected("null id", json(KEY),
                         "{\"jsonrpc\":\"2.0\",\"id\":null,\"method\":\"ping\"}", 400, -32600,
                         "'id'"),
+                new Rejected("id out of range", json(KEY),
+                        "{\"jsonrpc\":\"2.0\",\"id\":99999999999999999999999,"
+                                + "\"method\":\"tools/list\"}", 400, -32600, "'id'"),
                 new Rejected("params type", json(KEY),
                         "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":[]}", 400,
                         -32600, "'params'"));
@@ -189,6 +192,21 @@ class McpHttpEndpointTest extends BothDatabases {
         assertThat(body(response).path("id").asInt()).isEqualTo(3);
         assertThat(body(response).at("/error/code").asInt()).isEqualTo(-32602);
         assertThat(body(response).at("/error/message").asText()).contains("'params.arguments'");
+    }
+
+    @Test
+    void unknownPromptModelGetsToolError() {
+        HttpResponse<String> response = post(json(KEY), "{\"jsonrpc\":\"2.0\",\"id\":5,"
+                + "\"method\":\"tools/call\",\"params\":{\"name\":\"prompt\",\"arguments\":"
+                + "{\"model\":\"no-such-model\",\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"Hi\"}]}}}");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(body(response).at("/result/isError").asBoolean()).isTrue();
+        assertThat(body(response).at("/result/content/0/text").asText()).isEqualTo(
+                "Invalid argument 'model': it is 'no-such-model', which is not in the price"
+                        + " catalogue. Use the search tool to find a model, or pass"
+                        + " provider_url.");
     }
 
     @Test

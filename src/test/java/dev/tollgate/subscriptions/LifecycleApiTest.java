@@ -271,6 +271,16 @@ class LifecycleApiTest extends BothDatabases {
     }
 
     @Test
+    void renewalRunRejectsFarFuture() {
+        ApiResponse response = server.post(KEY, "/v1/test_helpers/renewals/run",
+                "{\"at\":\"9999-12-31T23:59:59Z\"}");
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.at("/error/param")).isEqualTo("at");
+        assertThat(response.at("/error/message")).contains("at most 3653 days");
+    }
+
+    @Test
     void advanceClockRejectsGoingBack() {
         Setup setup = subscribe("\"period_amount\":\"25.00\"", "1");
 

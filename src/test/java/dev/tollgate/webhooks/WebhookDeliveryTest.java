@@ -2,6 +2,10 @@ package dev.tollgate.webhooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -13,6 +17,7 @@ import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class WebhookDeliveryTest extends WebhookTestBase {
 
@@ -91,6 +96,39 @@ class WebhookDeliveryTest extends WebhookTestBase {
                 delivery.get("event_id").asText());
         assertThat(requests).extracting(r -> new String(r.body(), StandardCharsets.UTF_8))
                 .containsOnly(new String(requests.get(0).body(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void failedAttemptLoggedAsWarning() {
+        Logger logger = (Logger) LoggerFactory.getLogger(DeliveryWorker.class);
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        logger.addAppender(events);
+        try {
+            String url = receiver.url(404) + "?token=query-secret";
+            JsonNode webhook = createWebhook(url);
+            String webhookId = webhook.get("webhook_id").asText();
+            sendTest(webhookId);
+
+            ILoggingEvent warning = await("a warning for the failed attempt",
+                    () -> List.copyOf(events.list),
+                    list -> list.stream().anyMatch(event -> event.getLevel() == Level.WARN
+                            && event.getFormattedMessage().contains(webhookId)))
+                    .stream().filter(event -> event.getFormattedMessage().contains(webhookId))
+                    .findFirst().orElseThrow();
+            String eventId = awaitDelivery(webhookId, "attempt 1",
+                    d -> d.get("attempts").asInt() == 1).get("event_id").asText();
+
+            String message = warning.getFormattedMessage();
+            assertThat(message).contains("eventId=" + eventId);
+            assertThat(message).contains("attempt=1 of");
+            assertThat(message).contains("code=404");
+            assertThat(message).doesNotContain("query-secret");
+            assertThat(message).doesNotContain(webhook.get("webhook_secret").asText());
+            assertThat(warning.getThrowableProxy()).isNull();
+        } finally {
+            logger.detachAppender(events);
+        }
     }
 
     @Test

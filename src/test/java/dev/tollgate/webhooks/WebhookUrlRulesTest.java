@@ -33,6 +33,18 @@ class WebhookUrlRulesTest extends BothDatabases {
     }
 
     @Test
+    void httpRejectedBeforeHostLookup() {
+        // A name under .invalid never resolves, so a lookup would give "could not be resolved".
+        ApiResponse response = server.post(TestServer.SANDBOX_KEY, "/v1/webhooks",
+                "{\"name\":\"n\",\"url\":\"http://hooks.example.invalid/hook\"}");
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.at("/error/param")).isEqualTo("url");
+        assertThat(response.at("/error/message")).contains("must use https");
+        assertThat(response.at("/error/message")).doesNotContain("resolved");
+    }
+
+    @Test
     void loopbackHttpNeedsSetting() {
         ApiResponse response = server.post(TestServer.SANDBOX_KEY, "/v1/webhooks",
                 "{\"name\":\"n\",\"url\":\"http://127.0.0.1:9/hook\"}");
