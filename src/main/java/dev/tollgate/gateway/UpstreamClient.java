@@ -29,6 +29,13 @@ final class UpstreamClient {
             "trailer", "proxy-authorization", "proxy-connection", "authorization", "x-api-key",
             "x-goog-api-key", "xi-api-key", "accept-encoding", "cookie", "x-lava-metadata",
             "x-forwarded-for", "x-real-ip", "forwarded", "http2-settings");
+    /**
+     * Request headers that choose which of the key owner's accounts pays. They are dropped when
+     * Tollgate sends its own provider key, so a caller cannot bill another organization or
+     * project of the operator.
+     */
+    private static final Set<String> ACCOUNT_HEADERS = Set.of("openai-organization",
+            "openai-project");
 
     private final HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -49,7 +56,8 @@ final class UpstreamClient {
                         : HttpRequest.BodyPublishers.ofByteArray(body));
         clientHeaders.forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
-            if (!DROPPED_REQUEST_HEADERS.contains(lower) && !lower.startsWith("x-lava-")) {
+            if (!DROPPED_REQUEST_HEADERS.contains(lower) && !lower.startsWith("x-lava-")
+                    && !(authHeader != null && ACCOUNT_HEADERS.contains(lower))) {
                 values.forEach(value -> request.header(name, value));
             }
         });
