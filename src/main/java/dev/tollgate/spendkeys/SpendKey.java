@@ -43,8 +43,14 @@ public record SpendKey(
                 .orElse(Cycle.TOTAL);
     }
 
-    /** The provider cost settled in the spend cycle that contains {@code now}. */
+    /**
+     * The provider cost settled in the spend cycle that contains {@code now}; over
+     * {@code TOTAL}, everything the key ever spent, including spend from before a limit was set.
+     */
     public Money currentSpend(Instant now) {
+        if (spendCycle() == Cycle.TOTAL) {
+            return counters.totalSpend();
+        }
         Instant start = spendCycle().start(now);
         return counters.spendCycleStart().filter(start::equals).isPresent()
                 ? counters.cycleSpend() : Money.ZERO;
@@ -52,6 +58,9 @@ public record SpendKey(
 
     /** The requests admitted in the request cycle that contains {@code now}. */
     public long currentRequests(Instant now) {
+        if (requestCycle() == Cycle.TOTAL) {
+            return counters.totalRequests();
+        }
         Instant start = requestCycle().start(now);
         return counters.requestCycleStart().filter(start::equals).isPresent()
                 ? counters.cycleRequests() : 0;

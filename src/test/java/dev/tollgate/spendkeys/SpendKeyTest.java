@@ -49,8 +49,25 @@ class SpendKeyTest {
         SpendKey key = key(Optional.empty(), Optional.empty(), Instant.EPOCH);
 
         assertThat(key.spendCycle()).isEqualTo(Cycle.TOTAL);
-        assertThat(key.currentSpend(DAY_START)).isEqualTo(SPENT);
-        assertThat(key.currentRequests(DAY_START)).isEqualTo(7);
+        assertThat(key.currentSpend(DAY_START)).isEqualTo(new Money(999));
+        assertThat(key.currentRequests(DAY_START)).isEqualTo(9);
+    }
+
+    @Test
+    void removedDailyLimitsCountEverythingAgain() {
+        // The counters still hold a daily cycle's counts from before the limits were removed.
+        SpendKey key = key(Optional.empty(), Optional.empty(), DAY_START);
+
+        assertThat(key.currentSpend(DAY_START.plusSeconds(60))).isEqualTo(new Money(999));
+        assertThat(key.currentRequests(DAY_START.plusSeconds(60))).isEqualTo(9);
+    }
+
+    @Test
+    void totalLimitIncludesSpendFromBeforeIt() {
+        SpendKey key = key(Optional.of(new SpendKeySettings.SpendLimit(new Money(1000),
+                Cycle.TOTAL)), Optional.empty(), DAY_START);
+
+        assertThat(key.currentSpend(DAY_START.plusSeconds(60))).isEqualTo(new Money(999));
     }
 
     @Test
