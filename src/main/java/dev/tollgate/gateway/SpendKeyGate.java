@@ -112,8 +112,12 @@ public final class SpendKeyGate {
                     + " field, such as {\"model\":\"gpt-4o-mini\",\"messages\":[...]}.");
         }
         JsonNode model = body.get("model");
-        if (model == null || !model.isTextual() || model.asText().isBlank()) {
+        if (model == null || model.isNull() || (model.isTextual() && model.asText().isBlank())) {
             throw ApiError.missing("model");
+        }
+        if (!model.isTextual()) {
+            throw ApiError.wrongType("model", "a model id string such as \"gpt-4o-mini\", not "
+                    + model.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
         }
         return model.asText().strip();
     }

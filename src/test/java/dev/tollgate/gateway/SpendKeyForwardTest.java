@@ -222,6 +222,18 @@ class SpendKeyForwardTest {
     }
 
     @Test
+    void modelMissingOrNotTextGets400() {
+        Key key = createKey("");
+        int before = receivedCount();
+
+        assertError(chat(key.secret(), "{\"messages\":[]}"), 400, "missing_field");
+        assertError(chat(key.secret(), "{\"model\":123,\"messages\":[]}"), 400, "wrong_type");
+        assertError(chat(key.secret(), "{\"model\":[\"x\"],\"messages\":[]}"), 400,
+                "wrong_type");
+        assertThat(receivedCount()).isEqualTo(before);
+    }
+
+    @Test
     void openAiKeyRejectedOnMessages() {
         Key key = createKey("");
 
