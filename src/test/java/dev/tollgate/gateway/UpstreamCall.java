@@ -80,7 +80,7 @@ record UpstreamCall(String upstreamUrl, String contentType, byte[] body) {
         return switch (provider) {
             case "openai" -> openAi(name, stream);
             case "anthropic" -> json("https://api.anthropic.com/v1/messages",
-                    "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":256,\"stream\":" + stream
+                    "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":4096,\"stream\":" + stream
                             + ",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
             case "gemini" -> json("https://generativelanguage.googleapis.com/v1beta/models/"
                     + (stream ? "gemini-2.5-flash:streamGenerateContent?alt=sse"
