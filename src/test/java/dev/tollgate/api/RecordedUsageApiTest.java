@@ -11,7 +11,7 @@ import dev.tollgate.core.Environment;
 import dev.tollgate.core.Ids;
 import dev.tollgate.money.Money;
 import dev.tollgate.testing.ApiResponse;
-import dev.tollgate.testing.DatabaseKind;
+import dev.tollgate.testing.GatewayOnBothDatabases;
 import dev.tollgate.testing.GatewayServer;
 import dev.tollgate.testing.TestServer;
 import java.math.BigInteger;
@@ -20,35 +20,13 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /** {@code POST /v1/requests}: usage recorded elsewhere, in tokens, characters and seconds. */
-@ParameterizedClass(name = "{0}")
-@EnumSource(DatabaseKind.class)
-class RecordedUsageApiTest {
+class RecordedUsageApiTest extends GatewayOnBothDatabases {
     private static final String KEY = TestServer.SANDBOX_KEY;
     private static final AtomicInteger COUNT = new AtomicInteger();
-
-    private static GatewayServer gateway;
-
-    @Parameter
-    DatabaseKind database;
-
-    @BeforeParameterizedClassInvocation
-    static void start(DatabaseKind database) {
-        gateway = GatewayServer.start(database);
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stop() {
-        gateway.close();
-    }
 
     /** Creates a customer on a new meter and returns it. */
     private static GatewayServer.Subscriber subscriber(String tierType, String tiers) {
@@ -129,7 +107,6 @@ class RecordedUsageApiTest {
         assertThat(same.at("/charge/amount")).isEqualTo("0.5000000000");
         assertThat(changed.status()).isEqualTo(409);
     }
-
 
     @Test
     void chargeAboveMaximumRejected() {

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tollgate.testing.DatabaseKind;
+
 import dev.tollgate.testing.FakeProvider.Received;
 import dev.tollgate.testing.FakeProvider.Reply;
-import dev.tollgate.testing.GatewayServer;
+import dev.tollgate.testing.GatewayOnBothDatabases;
 import dev.tollgate.testing.NodeProject;
 import dev.tollgate.testing.TestServer;
 import java.io.IOException;
@@ -17,20 +17,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Runs {@code examples/billing-flow/billing-flow.mjs} unchanged against a server whose OpenAI
  * host is a fake provider, and checks the charges and the credit left that the script prints on
  * its {@code RESULT} line. {@link NodeProject} lists the tools it needs and when it is skipped.
  */
-@ParameterizedClass(name = "{0}")
-@EnumSource(DatabaseKind.class)
-class BillingFlowExampleTest {
+class BillingFlowExampleTest extends GatewayOnBothDatabases {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path EXAMPLE_PROJECT = Path.of("examples", "billing-flow");
     private static final String SCRIPT = "billing-flow.mjs";
@@ -52,21 +45,6 @@ class BillingFlowExampleTest {
                     + "\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":12,"
                     + "\"total_tokens\":32}}\n\n",
             "data: [DONE]\n\n");
-
-    private static GatewayServer gateway;
-
-    @Parameter
-    DatabaseKind database;
-
-    @BeforeParameterizedClassInvocation
-    static void start(DatabaseKind database) {
-        gateway = GatewayServer.start(database);
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stop() {
-        gateway.close();
-    }
 
     private static String chunk(String delta, String finishReason) {
         return "data: {\"id\":\"chatcmpl-flow2\",\"object\":\"chat.completion.chunk\","

@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tollgate.testing.DatabaseKind;
+
 import dev.tollgate.testing.FakeProvider.Received;
 import dev.tollgate.testing.FakeProvider.Reply;
+import dev.tollgate.testing.GatewayOnBothDatabases;
 import dev.tollgate.testing.GatewayServer;
 import dev.tollgate.testing.NodeProject;
 import dev.tollgate.testing.TestServer;
@@ -21,11 +22,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Runs {@code compat/node/gateway.test.mjs}: the official {@code openai} and
@@ -35,9 +31,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * that the fake provider replays. {@link NodeProject} lists the tools it needs and when it is
  * skipped.
  */
-@ParameterizedClass(name = "{0}")
-@EnumSource(DatabaseKind.class)
-class GatewaySdkCompatibilityTest {
+class GatewaySdkCompatibilityTest extends GatewayOnBothDatabases {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path NODE_PROJECT = Path.of("compat", "node");
     private static final String TEST_SCRIPT = "gateway.test.mjs";
@@ -97,21 +91,6 @@ class GatewaySdkCompatibilityTest {
                     + "\"stop_reason\":\"end_turn\",\"stop_sequence\":null},"
                     + "\"usage\":{\"output_tokens\":15}}"),
             anthropicEvent("message_stop", "{\"type\":\"message_stop\"}"));
-
-    private static GatewayServer gateway;
-
-    @Parameter
-    DatabaseKind database;
-
-    @BeforeParameterizedClassInvocation
-    static void start(DatabaseKind database) {
-        gateway = GatewayServer.start(database);
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stop() {
-        gateway.close();
-    }
 
     private static String openAiChunk(String delta, String finishReason) {
         return "data: {\"id\":\"chatcmpl-compat2\",\"object\":\"chat.completion.chunk\","

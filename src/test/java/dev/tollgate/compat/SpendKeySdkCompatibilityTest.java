@@ -3,9 +3,9 @@ package dev.tollgate.compat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tollgate.testing.DatabaseKind;
+
 import dev.tollgate.testing.FakeProvider.Reply;
-import dev.tollgate.testing.GatewayServer;
+import dev.tollgate.testing.GatewayOnBothDatabases;
 import dev.tollgate.testing.NodeProject;
 import dev.tollgate.testing.TestServer;
 import java.io.IOException;
@@ -15,11 +15,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Runs {@code compat/node/spend-keys.test.mjs}: the official Node SDK manages a spend key, and
@@ -27,9 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * completions that the fake provider answers. {@link NodeProject} lists the tools it needs and
  * when it is skipped.
  */
-@ParameterizedClass(name = "{0}")
-@EnumSource(DatabaseKind.class)
-class SpendKeySdkCompatibilityTest {
+class SpendKeySdkCompatibilityTest extends GatewayOnBothDatabases {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path NODE_PROJECT = Path.of("compat", "node");
     private static final String TEST_SCRIPT = "spend-keys.test.mjs";
@@ -49,21 +42,6 @@ class SpendKeySdkCompatibilityTest {
                     + "\"model\":\"gpt-4o-mini\",\"choices\":[],\"usage\":{\"prompt_tokens\":"
                     + "200,\"completion_tokens\":10,\"total_tokens\":210}}\n\n",
             "data: [DONE]\n\n");
-
-    private static GatewayServer gateway;
-
-    @Parameter
-    DatabaseKind database;
-
-    @BeforeParameterizedClassInvocation
-    static void start(DatabaseKind database) {
-        gateway = GatewayServer.start(database);
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stop() {
-        gateway.close();
-    }
 
     private static String chunk(String delta, String finishReason) {
         return "data: {\"id\":\"chatcmpl-sk2\",\"object\":\"chat.completion.chunk\","

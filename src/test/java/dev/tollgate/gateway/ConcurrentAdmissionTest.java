@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.billing.ledger.LedgerCheck;
-import dev.tollgate.testing.DatabaseKind;
 import dev.tollgate.testing.FakeProvider.Reply;
 import dev.tollgate.testing.Forwarding;
+import dev.tollgate.testing.GatewayOnBothDatabases;
 import dev.tollgate.testing.GatewayServer;
 import dev.tollgate.testing.TestServer;
 import java.io.IOException;
@@ -20,31 +20,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
-@ParameterizedClass(name = "{0}")
-@EnumSource(DatabaseKind.class)
-class ConcurrentAdmissionTest {
+class ConcurrentAdmissionTest extends GatewayOnBothDatabases {
     private static final int REQUESTS = 50;
-    private static GatewayServer gateway;
-
-    @Parameter
-    DatabaseKind database;
-
-    @BeforeParameterizedClassInvocation
-    static void start(DatabaseKind database) {
-        gateway = GatewayServer.start(database);
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stop() {
-        gateway.close();
-    }
-
     @Test
     void concurrentStreamsNeverOverdrawCredit() throws Exception {
         List<String> events = new ArrayList<>();

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.testing.ApiResponse;
-import dev.tollgate.testing.DatabaseKind;
 import dev.tollgate.testing.FakeProvider;
 import dev.tollgate.testing.FakeProvider.Reply;
 import dev.tollgate.testing.Forwarding;
+import dev.tollgate.testing.GatewayOnBothDatabases;
 import dev.tollgate.testing.GatewayServer;
 import dev.tollgate.testing.TestServer;
 import java.io.BufferedReader;
@@ -22,15 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
-@ParameterizedClass(name = "{0}")
-@EnumSource(DatabaseKind.class)
-class ForwardApiTest {
+class ForwardApiTest extends GatewayOnBothDatabases {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String OPENAI_CHAT = "https://api.openai.com/v1/chat/completions";
     private static final String TOKENS_METER = "{\"name\":\"Chat %s\",\"rate_type\":\"fixed\","
@@ -42,21 +35,6 @@ class ForwardApiTest {
                       "prompt_tokens_details":{"cached_tokens":0}}}""";
     private static final String CHAT_REQUEST = "{\"model\":\"gpt-4o-mini\",\"max_tokens\":500,"
             + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hi\"}]}";
-
-    private static GatewayServer gateway;
-
-    @Parameter
-    DatabaseKind database;
-
-    @BeforeParameterizedClassInvocation
-    static void start(DatabaseKind database) {
-        gateway = GatewayServer.start(database);
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stop() {
-        gateway.close();
-    }
 
     private static FakeProvider provider() {
         return gateway.provider();

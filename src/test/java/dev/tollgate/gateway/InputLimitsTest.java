@@ -3,37 +3,15 @@ package dev.tollgate.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.testing.ApiResponse;
-import dev.tollgate.testing.DatabaseKind;
 import dev.tollgate.testing.Forwarding;
+import dev.tollgate.testing.GatewayOnBothDatabases;
 import dev.tollgate.testing.GatewayServer;
 import dev.tollgate.testing.TestServer;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
-@ParameterizedClass(name = "{0}")
-@EnumSource(DatabaseKind.class)
-class InputLimitsTest {
+class InputLimitsTest extends GatewayOnBothDatabases {
     private static final String OPENAI_CHAT = "https://api.openai.com/v1/chat/completions";
-    private static GatewayServer gateway;
-
-    @Parameter
-    DatabaseKind database;
-
-    @BeforeParameterizedClassInvocation
-    static void start(DatabaseKind database) {
-        gateway = GatewayServer.start(database);
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stop() {
-        gateway.close();
-    }
-
     private static String token(String rate, String phone) {
         GatewayServer.Subscriber customer = gateway.subscriber("{\"name\":\"Limit " + phone
                 + "\",\"rate_type\":\"fixed\",\"tier_type\":\"tokens_1m\",\"tiers\":[{\"start\":\"0\","

@@ -3,28 +3,22 @@ package dev.tollgate.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tollgate.testing.DatabaseKind;
+
 import dev.tollgate.testing.FakeProvider;
-import dev.tollgate.testing.GatewayServer;
+import dev.tollgate.testing.GatewayOnBothDatabases;
+
 import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Text to speech through the forward endpoint: characters are counted from the request (OpenAI)
  * or the {@code x-character-count} header (ElevenLabs), rated on {@code characters_1m} meters
  * across tier boundaries, held before forwarding, and the audio reaches the client unchanged.
  */
-@ParameterizedClass(name = "{0}")
-@EnumSource(DatabaseKind.class)
-class SpeechForwardTest {
+class SpeechForwardTest extends GatewayOnBothDatabases {
     private static final String SPEECH_URL = "https://api.openai.com/v1/audio/speech";
     private static final String ELEVENLABS_URL =
             "https://api.elevenlabs.io/v1/text-to-speech/JBFqnCBsd6RMkjVDRZzb/stream";
@@ -32,21 +26,6 @@ class SpeechForwardTest {
     private static final String FREE_THEN_RATE =
             "[{\"start\":\"0\",\"rate\":\"0\"},{\"start\":\"250\",\"rate\":\"1000\"}]";
     private static final byte[] AUDIO = UpstreamCall.audio(3_000);
-
-    private static GatewayServer gateway;
-
-    @Parameter
-    DatabaseKind database;
-
-    @BeforeParameterizedClassInvocation
-    static void start(DatabaseKind database) {
-        gateway = GatewayServer.start(database);
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stop() {
-        gateway.close();
-    }
 
     private static MeteredCustomer customer(String rateType, String tiers, String credit) {
         return MeteredCustomer.create(gateway, "characters_1m", rateType, tiers, credit);

@@ -6,10 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.storage.Timestamps;
 import dev.tollgate.testing.ApiResponse;
-import dev.tollgate.testing.DatabaseKind;
 import dev.tollgate.testing.FakeProvider.Received;
 import dev.tollgate.testing.FakeProvider.Reply;
-import dev.tollgate.testing.GatewayServer;
+import dev.tollgate.testing.GatewayOnBothDatabases;
 import dev.tollgate.testing.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,19 +27,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Spend keys on {@code POST /v1/chat/completions} and {@code POST /v1/messages}, forwarded to
  * the fake provider: recorded spend, limits, key states and concurrency.
  */
-@ParameterizedClass(name = "{0}")
-@EnumSource(DatabaseKind.class)
-class SpendKeyForwardTest {
+class SpendKeyForwardTest extends GatewayOnBothDatabases {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SANDBOX = TestServer.SANDBOX_KEY;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -74,21 +66,6 @@ class SpendKeyForwardTest {
              "usage":{"input_tokens":30,"output_tokens":4}}""";
     private static final String CHAT_REQUEST = """
             {"model":"gpt-4o-mini","max_tokens":10,"messages":[{"role":"user","content":"Hi"}]}""";
-
-    private static GatewayServer gateway;
-
-    @Parameter
-    DatabaseKind database;
-
-    @BeforeParameterizedClassInvocation
-    static void start(DatabaseKind database) {
-        gateway = GatewayServer.start(database);
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stop() {
-        gateway.close();
-    }
 
     @BeforeEach
     void replies() {

@@ -3,32 +3,26 @@ package dev.tollgate.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tollgate.testing.DatabaseKind;
+
 import dev.tollgate.testing.FakeProvider;
 import dev.tollgate.testing.FakeProvider.Reply;
-import dev.tollgate.testing.GatewayServer;
+import dev.tollgate.testing.GatewayOnBothDatabases;
+
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Speech to text through the forward endpoint: the audio seconds a provider reports are rounded
  * up, rated per minute on {@code minutes} meters across tier boundaries, and priced per minute,
  * while the multipart upload reaches the provider byte for byte.
  */
-@ParameterizedClass(name = "{0}")
-@EnumSource(DatabaseKind.class)
-class TranscriptionForwardTest {
+class TranscriptionForwardTest extends GatewayOnBothDatabases {
     private static final String TRANSCRIPTION_URL =
             "https://api.openai.com/v1/audio/transcriptions";
     private static final String TRANSCRIPTION_PATH = "/v1/audio/transcriptions";
@@ -36,21 +30,6 @@ class TranscriptionForwardTest {
     /** The first minute is free, then 0.5 per minute. */
     private static final String FREE_MINUTE_THEN_HALF =
             "[{\"start\":\"0\",\"rate\":\"0\"},{\"start\":\"60\",\"rate\":\"0.5\"}]";
-
-    private static GatewayServer gateway;
-
-    @Parameter
-    DatabaseKind database;
-
-    @BeforeParameterizedClassInvocation
-    static void start(DatabaseKind database) {
-        gateway = GatewayServer.start(database);
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stop() {
-        gateway.close();
-    }
 
     private static MeteredCustomer customer(String rateType, String tiers, String credit) {
         return MeteredCustomer.create(gateway, "minutes", rateType, tiers, credit);
