@@ -191,10 +191,10 @@ public final class Admission {
     }
 
     /**
-     * The most output the request allows, or empty when it sets no limit: the largest positive
-     * value among its output limit fields (providers differ in which one wins, so the largest
-     * is the safe bound), times its number of choices {@code n}. Unlike
-     * {@link #maxOutputTokens}, it never throws.
+     * Returns the maximum output the request allows, or empty when it sets no limit. That is the
+     * largest positive value among its output limit fields, because providers differ in which
+     * one wins, times its number of choices {@code n}. Unlike {@link #maxOutputTokens}, it
+     * never throws.
      */
     static OptionalLong requestedMaxOutputTokens(JsonNode body) {
         long largest = 0;
@@ -218,7 +218,7 @@ public final class Admission {
         }
     }
 
-    /** The number of choices an OpenAI-style request asks for ({@code n}), 1 when unset. */
+    /** Returns the number of choices ({@code n}) of an OpenAI-style request, 1 when unset. */
     private static long choices(JsonNode body) {
         JsonNode n = body == null ? null : body.get("n");
         if (n == null || !n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < 1) {

@@ -44,8 +44,8 @@ public record SpendKey(
     }
 
     /**
-     * The provider cost settled in the spend cycle that contains {@code now}; over
-     * {@code TOTAL}, everything the key ever spent, including spend from before a limit was set.
+     * Returns the provider cost settled in the spend cycle that contains {@code now}. Over
+     * {@code TOTAL} that is everything the key ever spent, also from before a limit was set.
      */
     public Money currentSpend(Instant now) {
         if (spendCycle() == Cycle.TOTAL) {
