@@ -132,6 +132,16 @@ public final class TopUps {
         }
     }
 
+    private boolean topUpStillArmed(ActiveSubscription subscription) {
+        return jdbi.withHandle(handle -> handle.createQuery("""
+                        SELECT COUNT(*) FROM subscriptions WHERE id = :id AND status = 'active'
+                            AND top_up_failed_at IS NULL AND auto_top_up_bundle_id = :bundle""")
+                .bind("id", subscription.id())
+                .bind("bundle", subscription.autoTopUpBundleId())
+                .mapTo(Integer.class)
+                .one()) > 0;
+    }
+
     /**
      * Buys the subscription's auto top-up bundle for the request {@code requestId}, charging
      * the card under idempotency key {@code key}.
@@ -148,6 +158,12 @@ public final class TopUps {
                 .filter(b -> b.id().equals(subscription.autoTopUpBundleId()))
                 .findFirst();
         if (bundle.isEmpty()) {
+            return false;
+        }
+        // The subscription was read before this request waited for the customer's lock, and a
+        // purchase that failed in between stops top-ups until the merchant re-arms them. So the
+        // stored state decides, and a burst of requests makes one declined charge, not one each.
+        if (!topUpStillArmed(subscription)) {
             return false;
         }
         PaymentProcessor.ChargeResult result = payments.charge(subscription.customerId(),

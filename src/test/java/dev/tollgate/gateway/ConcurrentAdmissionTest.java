@@ -74,8 +74,11 @@ class ConcurrentAdmissionTest extends GatewayOnBothDatabases {
                 .isEmpty();
     }
 
-    @Test
-    void concurrentRequestsBuyOnlyNeededTopUps() throws Exception {
+    /** A customer with 4.99 of credit, a meter at 5 per request and a 10 dollar auto top-up. */
+    private record TopUpCustomer(String customerId, String token) {
+    }
+
+    private static TopUpCustomer topUpCustomer(String phone, String card) {
         gateway.provider().on("/v1/chat/completions", Reply.json(200, """
                 {"id":"chatcmpl-1","object":"chat.completion","model":"gpt-4o-mini",
                  "choices":[{"index":0,"message":{"role":"assistant","content":"Hi"}}],
@@ -95,16 +98,26 @@ class ConcurrentAdmissionTest extends GatewayOnBothDatabases {
                 + plan.get("plan_id").asText() + "\"}").json();
         String customerId = gateway.api().post(key, "/v1/test_helpers/checkout_sessions/"
                 + session.get("checkout_session_id").asText() + "/complete",
-                "{\"phone\":\"+12025550151\",\"card_number\":\"4242424242424242\"}").json()
+                "{\"phone\":\"" + phone + "\",\"card_number\":\"4242424242424242\"}").json()
                 .get("customer_id").asText();
-        String token = GatewayServer.forwardToken(customerId, meter.get("meter_slug").asText());
+        // The checkout's card paid the plan; later charges go to the card stored now.
+        gateway.api().server().database().jdbi().useHandle(handle -> handle.createUpdate(
+                        "UPDATE customers SET payment_method = :card WHERE id = :id")
+                .bind("card", card)
+                .bind("id", customerId)
+                .execute());
+        return new TopUpCustomer(customerId,
+                GatewayServer.forwardToken(customerId, meter.get("meter_slug").asText()));
+    }
+
+    private static List<Integer> forwardConcurrently(String token, int requests)
+            throws Exception {
         String body = "{\"model\":\"gpt-4o-mini\","
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
-
         List<Integer> statuses = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Integer>> results = new ArrayList<>();
-            for (int i = 0; i < 10; i++) {
+            for (int i = 0; i < requests; i++) {
                 results.add(pool.submit(() -> drain(Forwarding.open(gateway.api(), token,
                         "https://api.openai.com/v1/chat/completions", body))));
             }
@@ -112,20 +125,46 @@ class ConcurrentAdmissionTest extends GatewayOnBothDatabases {
                 statuses.add(result.get());
             }
         }
+        return statuses;
+    }
+
+    private static int topUpPayments(String customerId, String status) {
+        return gateway.api().server().database().jdbi().withHandle(handle -> handle
+                .createQuery("SELECT COUNT(*) FROM payments WHERE customer_id = :c"
+                        + " AND purpose = 'top_up' AND status = :status")
+                .bind("c", customerId)
+                .bind("status", status)
+                .mapTo(Integer.class)
+                .one());
+    }
+
+    @Test
+    void concurrentRequestsBuyOnlyNeededTopUps() throws Exception {
+        TopUpCustomer customer = topUpCustomer("+12025550151", "4242424242424242");
+
+        List<Integer> statuses = forwardConcurrently(customer.token(), 10);
 
         // Ten requests cost 50 dollars. With 4.99 of credit, five 10 dollar bundles cover them
         // and leave 4.99; a sixth would not have been needed.
         assertThat(statuses).containsOnly(200);
-        int topUps = gateway.api().server().database().jdbi().withHandle(handle -> handle
-                .createQuery("SELECT COUNT(*) FROM payments WHERE customer_id = :c"
-                        + " AND purpose = 'top_up' AND status = 'succeeded'")
-                .bind("c", customerId)
-                .mapTo(Integer.class)
-                .one());
-        assertThat(topUps).isEqualTo(5);
-        JsonNode credits = gateway.api().get(key, "/v1/customers/" + customerId + "/subscription")
-                .json().at("/subscription/credits");
+        assertThat(topUpPayments(customer.customerId(), "succeeded")).isEqualTo(5);
+        JsonNode credits = gateway.api().get(TestServer.SANDBOX_KEY, "/v1/customers/"
+                + customer.customerId() + "/subscription").json().at("/subscription/credits");
         assertThat(credits.at("/total_remaining").asText()).isEqualTo("4.9900000000");
+        assertThat(gateway.api().server().database().jdbi().withHandle(LedgerCheck::mismatches))
+                .isEmpty();
+    }
+
+    @Test
+    void declinedTopUpIsChargedOnceForABurst() throws Exception {
+        TopUpCustomer customer = topUpCustomer("+12025550152", "4000000000000002");
+
+        List<Integer> statuses = forwardConcurrently(customer.token(), 10);
+
+        // 4.99 of credit covers no 5 dollar request, and the declined card buys nothing.
+        assertThat(statuses).containsOnly(402);
+        assertThat(topUpPayments(customer.customerId(), "failed")).isEqualTo(1);
+        assertThat(topUpPayments(customer.customerId(), "succeeded")).isZero();
         assertThat(gateway.api().server().database().jdbi().withHandle(LedgerCheck::mismatches))
                 .isEmpty();
     }
