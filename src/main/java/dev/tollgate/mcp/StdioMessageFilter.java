@@ -50,20 +50,21 @@ final class StdioMessageFilter {
         this.replies = replies;
     }
 
-    /** Copies valid lines until the client closes its input, then closes {@code toSdk}. */
+    /**
+     * Copies valid lines until the client closes its input. It leaves {@code toSdk} open,
+     * because closing it stops the SDK's transport, which would drop replies still due.
+     */
     void run() throws IOException {
-        try (toSdk) {
-            LineReader lines = new LineReader(client, MAX_LINE_BYTES);
-            for (LineReader.Line line = lines.next(); line != null; line = lines.next()) {
-                if (line.tooLong()) {
-                    reply(null, INVALID_REQUEST, "The message is longer than " + MAX_LINE_BYTES
-                            + " bytes. Send large inputs to /v1/forward instead.");
-                    continue;
-                }
-                String text = line.text().strip();
-                if (!text.isEmpty()) {
-                    filter(text);
-                }
+        LineReader lines = new LineReader(client, MAX_LINE_BYTES);
+        for (LineReader.Line line = lines.next(); line != null; line = lines.next()) {
+            if (line.tooLong()) {
+                reply(null, INVALID_REQUEST, "The message is longer than " + MAX_LINE_BYTES
+                        + " bytes. Send large inputs to /v1/forward instead.");
+                continue;
+            }
+            String text = line.text().strip();
+            if (!text.isEmpty()) {
+                filter(text);
             }
         }
     }
@@ -86,8 +87,11 @@ final class StdioMessageFilter {
                 && message.get("method").asText().equals("notifications/initialized")) {
             initialized = true;
         }
-        if (JsonRpcMessages.isRequest(message) && !checkRequest(message)) {
-            return;
+        if (JsonRpcMessages.isRequest(message)) {
+            if (!checkRequest(message)) {
+                return;
+            }
+            replies.expectReply(message.get("id"));
         }
         toSdk.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         toSdk.flush();

@@ -20,7 +20,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class StdioServer {
     private static final Logger LOG = LoggerFactory.getLogger(StdioServer.class);
-    /** How long tool calls still running at the end of input may take to finish. */
+    /**
+     * How long the server waits, after the client closed its input, for the replies to requests
+     * it already received, such as a slow {@code prompt}.
+     */
+    private static final Duration REPLY_TIMEOUT = Duration.ofMinutes(5);
+    /** How long the SDK may take to close once every reply is written. */
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
     private static final int PIPE_BYTES = 64 * 1024;
 
@@ -47,7 +52,14 @@ public final class StdioServer {
         LOG.info("MCP server started on stdio");
         try {
             new StdioMessageFilter(System.in, validLines, output).run();
+            if (!output.awaitReplies(REPLY_TIMEOUT)) {
+                LOG.warn("Stopping with requests unanswered after waiting {} seconds",
+                        REPLY_TIMEOUT.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
+            validLines.close();
             server.getAsyncServer().closeGracefully().block(CLOSE_TIMEOUT);
             LOG.info("MCP server stopped: standard input closed");
         }

@@ -149,6 +149,24 @@ class McpStdioProcessTest {
         assertExitsWhenInputCloses();
     }
 
+    @Test
+    void repliesSentBeforeExitWhenInputClosesAtOnce() throws Exception {
+        // A one-shot script: every line at once, then end of input before any reply.
+        send(INITIALIZE + "\n" + INITIALIZED + "\n"
+                + "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":"
+                + "\"meters_list\",\"arguments\":{\"limit\":1}}}");
+        stdin.close();
+
+        JsonNode initialized = reply();
+        JsonNode toolReply = reply();
+
+        assertThat(initialized.path("id").asInt()).isEqualTo(1);
+        assertThat(toolReply.path("id").asInt()).isEqualTo(7);
+        assertThat(toolReply.at("/result/isError").asBoolean()).as(toolReply.toString()).isFalse();
+        assertThat(process.waitFor(REPLY_TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isZero();
+    }
+
     private void send(String line) throws IOException {
         stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         stdin.flush();
