@@ -156,10 +156,9 @@ abstract class FormatReader {
 
     /**
      * Returns the count in {@code parent.field}, or 0 when it is missing or null. A fraction is
-     * rounded up, a negative count reads as 0 and one past {@link #MAX_TOKEN_COUNT} as that
-     * maximum.
+     * rounded up and one past {@link #MAX_TOKEN_COUNT} reads as that maximum.
      *
-     * @throws UnreadableCountException when the field is present but not a number
+     * @throws UnreadableCountException when the field is present but not a number, or negative
      */
     static long count(JsonNode parent, String field) {
         JsonNode node = parent.path(field);
@@ -173,21 +172,24 @@ abstract class FormatReader {
     }
 
     private static long readCount(JsonNode node, String field) {
-        if (!node.isNumber()) {
+        // A negative count is as meaningless as text, and reading it as 0 would make the
+        // request free, so both make the reported usage unreadable and the request estimated.
+        if (!node.isNumber() || node.decimalValue().signum() < 0) {
             throw new UnreadableCountException(field);
         }
         BigDecimal value = node.decimalValue().setScale(0, RoundingMode.CEILING);
-        if (value.signum() <= 0) {
+        if (value.signum() == 0) {
             return 0;
         }
         return value.compareTo(BigDecimal.valueOf(MAX_TOKEN_COUNT)) > 0 ? MAX_TOKEN_COUNT
                 : value.longValueExact();
     }
 
-    /** A usage count that is present but not a JSON number. */
+    /** A usage count that is present but not a JSON number, or negative. */
     static final class UnreadableCountException extends RuntimeException {
         UnreadableCountException(String field) {
-            super("usage field '" + field + "' is not a number", null, false, false);
+            super("usage field '" + field + "' is not a number of at least 0", null, false,
+                    false);
         }
     }
 

@@ -202,6 +202,20 @@ class ImplausibleUsageForwardTest {
     }
 
     @Test
+    void negativeCountsEstimated() {
+        gateway.provider().on("/v1/chat/completions", Reply.json(200, reply(
+                "{\"prompt_tokens\":-5,\"completion_tokens\":-100}")));
+        GatewayServer.Subscriber customer = subscriber("1000");
+
+        JsonNode record = forward(customer, "{\"model\":\"gpt-4o-mini\","
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+
+        assertThat(record.at("/estimated").asBoolean()).isTrue();
+        assertThat(record.at("/model_usage/input_tokens").asLong()).isPositive();
+        assertThat(record.at("/charge/amount").asText()).isNotEqualTo("0.0000000000");
+    }
+
+    @Test
     void fractionalCountsRoundedUp() {
         gateway.provider().on("/v1/chat/completions", Reply.json(200, reply(
                 "{\"prompt_tokens\":10.2,\"completion_tokens\":10.7}")));

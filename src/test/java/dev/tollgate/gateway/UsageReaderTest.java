@@ -133,11 +133,19 @@ class UsageReaderTest {
 
     @Test
     void countsAreClampedToRange() {
-        UsageReader reader = body(ResponseFormat.OPENAI_CHAT, "{\"usage\":{\"prompt_tokens\":-5,"
+        UsageReader reader = body(ResponseFormat.OPENAI_CHAT, "{\"usage\":{\"prompt_tokens\":0,"
                 + "\"completion_tokens\":1e30}}");
 
         long max = FormatReader.MAX_TOKEN_COUNT;
         assertThat(reader.usage()).contains(new TokenUsage(0, 0, 0, max, 0, -1));
+    }
+
+    @Test
+    void negativeCountDiscardsUsage() {
+        UsageReader reader = body(ResponseFormat.OPENAI_CHAT, "{\"usage\":{\"prompt_tokens\":-5,"
+                + "\"completion_tokens\":10}}");
+
+        assertThat(reader.usage()).isEmpty();
     }
 
     @Test
