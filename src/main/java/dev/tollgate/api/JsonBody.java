@@ -186,7 +186,7 @@ final class JsonBody {
                     + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "\".");
         } else {
             throw ApiError.wrongType(path(field), "a whole number such as \"1000000\" or 1000000, not "
-                    + describe(value));
+                    + (value.isNumber() ? "the fraction " + value.asText() : describe(value)));
         }
         if (number.signum() < 0 || number.compareTo(BigDecimal.valueOf(max)) > 0) {
             throw ApiError.invalid(path(field), "Field '" + path(field) + "' must be between 0 and "

@@ -37,7 +37,7 @@ public final class PhoneNumbers {
             }
             return UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
         } catch (NumberParseException e) {
-            throw new IllegalArgumentException("is not a phone number");
+            throw new IllegalArgumentException("could not be read as a phone number");
         }
     }
 }
