@@ -4,6 +4,7 @@ import dev.tollgate.billing.TokenUsage;
 import dev.tollgate.core.ApiError;
 import dev.tollgate.core.Caller;
 import dev.tollgate.money.Money;
+import dev.tollgate.storage.ExactSums;
 import dev.tollgate.storage.Page;
 import dev.tollgate.storage.PageRequest;
 import dev.tollgate.storage.Timestamps;
@@ -23,7 +24,6 @@ import org.jdbi.v3.core.statement.Query;
 /** Storage of request records and their metadata. Thread-safe. */
 public final class RequestRecords {
     /** The divisor at which large sums are split: 10^10, one dollar in units. */
-    private static final String SPLIT = "10000000000";
 
     private static final String COLUMNS = "id, request_id, status, customer_id, meter_id, provider,"
             + " provider_key_type, model, endpoint, response_id, upstream_status, input_tokens,"
@@ -145,35 +145,20 @@ public final class RequestRecords {
     public record Totals(long requests, BigInteger tokens, BigDecimal cost, BigDecimal charge) {
     }
 
-    /**
-     * Sums the records. A sum of many large values can pass the 64-bit range, which SQLite
-     * reports as an error and PostgreSQL returns as a numeric, so each column is split at 10^10
-     * into a quotient and a remainder whose sums stay small, and the parts are combined here.
-     */
+    /** Sums the records exactly, with {@link ExactSums}. */
     public Totals totals(Handle handle, Caller caller, Filter filter, Instant from, Instant to) {
         Query query = handle.createQuery("SELECT COUNT(*) AS n, "
-                + splitSums("input_tokens + output_tokens", "tokens") + ", "
-                + splitSums("cost", "cost") + ", " + splitSums("charge", "charge")
+                + ExactSums.columns("input_tokens + output_tokens", "tokens") + ", "
+                + ExactSums.columns("cost", "cost") + ", " + ExactSums.columns("charge", "charge")
                 + " FROM requests r WHERE merchant_id = :merchant AND environment = :environment"
                 + filterSql(filter) + " AND created_at >= :from AND created_at < :to");
         bindFilter(query, caller, filter);
         return query.bind("from", Timestamps.format(from))
                 .bind("to", Timestamps.format(to))
-                .map((rs, ctx) -> new Totals(rs.getLong("n"), combined(rs, "tokens"),
-                        new BigDecimal(combined(rs, "cost"), Money.SCALE),
-                        new BigDecimal(combined(rs, "charge"), Money.SCALE)))
+                .map((rs, ctx) -> new Totals(rs.getLong("n"), ExactSums.read(rs, "tokens"),
+                        new BigDecimal(ExactSums.read(rs, "cost"), Money.SCALE),
+                        new BigDecimal(ExactSums.read(rs, "charge"), Money.SCALE)))
                 .one();
-    }
-
-    private static String splitSums(String expression, String name) {
-        return "COALESCE(SUM((" + expression + ") / " + SPLIT + "), 0) AS " + name + "_whole,"
-                + " COALESCE(SUM((" + expression + ") % " + SPLIT + "), 0) AS " + name + "_part";
-    }
-
-    private static BigInteger combined(ResultSet rs, String name) throws SQLException {
-        BigInteger whole = new BigDecimal(rs.getString(name + "_whole")).toBigIntegerExact();
-        BigInteger part = new BigDecimal(rs.getString(name + "_part")).toBigIntegerExact();
-        return whole.multiply(new BigInteger(SPLIT)).add(part);
     }
 
     public Jdbi jdbi() {

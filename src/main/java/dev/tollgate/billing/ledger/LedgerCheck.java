@@ -1,5 +1,6 @@
 package dev.tollgate.billing.ledger;
 
+import dev.tollgate.storage.ExactSums;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -13,15 +14,10 @@ import org.jdbi.v3.core.Handle;
  * Recomputes every cached balance from the ledger entries and reports each customer whose
  * balance differs, and checks that open holds add up to the held balance.
  *
- * <p>The sums are exact at any size: each amount is split into a quotient and a remainder of
- * 10^10 units, SQL sums the two parts, and Java combines them as {@link BigInteger}s. Neither
- * partial sum can overflow a 64-bit integer below about 900 million rows per customer, so the
- * check reports even balances that overflowed instead of failing on them.
+ * <p>The sums are exact at any size ({@link ExactSums}), so the check reports even balances
+ * that overflowed instead of failing on them.
  */
 public final class LedgerCheck {
-    private static final String SPLIT = "10000000000";
-    private static final BigInteger SPLIT_VALUE = new BigInteger(SPLIT);
-
     private LedgerCheck() {
     }
 
@@ -43,12 +39,12 @@ public final class LedgerCheck {
                     return row;
                 })
                 .list();
-        handle.createQuery("SELECT customer_id, bucket, SUM(amount / " + SPLIT + ") AS whole,"
-                        + " SUM(amount % " + SPLIT + ") AS part FROM ledger_entries"
+        handle.createQuery("SELECT customer_id, bucket, "
+                        + ExactSums.columns("amount", "amount") + " FROM ledger_entries"
                         + " GROUP BY customer_id, bucket")
                 .map((rs, ctx) -> {
                     Sums row = sums.computeIfAbsent(rs.getString("customer_id"), id -> new Sums());
-                    BigInteger total = combine(rs.getString("whole"), rs.getString("part"));
+                    BigInteger total = ExactSums.read(rs, "amount");
                     switch (rs.getString("bucket")) {
                         case "cycle" -> row.entryCycle = total;
                         case "bundle" -> row.entryBundle = total;
@@ -58,12 +54,12 @@ public final class LedgerCheck {
                     return row;
                 })
                 .list();
-        handle.createQuery("SELECT customer_id, SUM(amount / " + SPLIT + ") AS whole,"
-                        + " SUM(amount % " + SPLIT + ") AS part FROM credit_holds"
+        handle.createQuery("SELECT customer_id, "
+                        + ExactSums.columns("amount", "amount") + " FROM credit_holds"
                         + " GROUP BY customer_id")
                 .map((rs, ctx) -> {
                     Sums row = sums.computeIfAbsent(rs.getString("customer_id"), id -> new Sums());
-                    row.openHolds = combine(rs.getString("whole"), rs.getString("part"));
+                    row.openHolds = ExactSums.read(rs, "amount");
                     return row;
                 })
                 .list();
@@ -77,17 +73,11 @@ public final class LedgerCheck {
     }
 
     /**
-     * Reads a cached balance exactly. SQLite may hold a float there when an older version let a
-     * balance overflow; such a value is read as written and never equals the entries' sum.
+     * Reads a cached balance exactly. SQLite may contain a float there when an older version let
+     * a balance overflow. Such a value is read as written, so it never equals the entries' sum.
      */
     private static BigDecimal stored(String text) {
         return text == null ? BigDecimal.ZERO : new BigDecimal(text);
-    }
-
-    private static BigInteger combine(String whole, String part) {
-        BigInteger quotients = whole == null ? BigInteger.ZERO : new BigDecimal(whole).toBigIntegerExact();
-        BigInteger remainders = part == null ? BigInteger.ZERO : new BigDecimal(part).toBigIntegerExact();
-        return quotients.multiply(SPLIT_VALUE).add(remainders);
     }
 
     /** The cached and recomputed sums of one customer, in units of 1e-10 USD. */
