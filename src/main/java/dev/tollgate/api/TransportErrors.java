@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers requests that the HTTP layer rejects before any route runs (a malformed request line,
+ * Replies to requests that the HTTP layer rejects before any route runs (a malformed request line,
  * a missing Host header, a bad percent-escape, headers that are too large) with the same JSON
  * error body as the API, instead of an empty response. Helidon's own message is logged, not
  * sent, because it can quote the request.

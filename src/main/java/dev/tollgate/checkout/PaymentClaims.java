@@ -26,8 +26,8 @@ final class PaymentClaims {
     /**
      * How long a claim blocks other attempts. A live attempt makes two Stripe requests. With the
      * stripe-java 33.3.0 defaults (30 s connect and 80 s read timeout, two retries) each may take
-     * about 6 minutes (an estimate: three tries of 110 s plus backoff), so a takeover should not
-     * overlap an attempt that is still running.
+     * about 6 minutes, an estimate of three tries of 110 s plus backoff. This timeout keeps a
+     * takeover from overlapping an attempt that is still running.
      */
     static final Duration TIMEOUT = Duration.ofMinutes(15);
     private static final Logger LOG = LoggerFactory.getLogger(PaymentClaims.class);

@@ -164,7 +164,8 @@ public final class Forwarder {
                     "u=" + URLEncoder.encode(spendRoute.upstreamUrl(), StandardCharsets.UTF_8), "");
             Prepared prepared = Prepared.of(target, body,
                     Headers.first(incoming.headers(), "content-type"));
-            // The spend key id stands in for the secret key id: no secret key made this request.
+            // The spend key id is recorded in place of a secret key id, because no secret key
+            // made this request.
             Caller caller = new Caller(key.merchantId(), key.environment(), key.id());
             Route route = route(caller, Optional.empty(), target, incoming.method());
             if (!route.simulated()) {

@@ -22,12 +22,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads newline-delimited JSON-RPC messages from the client and passes only valid ones on to the
  * MCP SDK's stdio transport. The SDK stops reading for good at the first line it cannot convert,
- * and holds a request sent before {@code notifications/initialized} until that notification
- * arrives, so this filter replies to such lines itself with a JSON-RPC error and keeps reading.
+ * and it delays a request sent before {@code notifications/initialized} until that notification
+ * arrives. So this filter replies to such lines itself with a JSON-RPC error and keeps reading.
  */
 final class StdioMessageFilter {
     private static final Logger LOG = LoggerFactory.getLogger(StdioMessageFilter.class);
-    /** The longest line accepted, the same limit as a POST to {@code /mcp}. */
+    /** The maximum line length in bytes, the same limit as a POST to {@code /mcp}. */
     static final int MAX_LINE_BYTES = StatelessHttpTransport.MAX_BODY_BYTES;
 
     private static final ObjectMapper STRICT_JSON = new ObjectMapper()
@@ -110,7 +110,7 @@ final class StdioMessageFilter {
             return true;
         }
         if (method.equals("ping")) {
-            // MCP allows ping before initialization, but the SDK holds it until then.
+            // MCP allows ping before initialization, but the SDK would delay it until then.
             ObjectNode pong = STRICT_JSON.createObjectNode().put("jsonrpc", "2.0");
             pong.set("id", id);
             pong.putObject("result");

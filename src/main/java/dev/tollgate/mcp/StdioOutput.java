@@ -81,7 +81,7 @@ final class StdioOutput {
         };
     }
 
-    /** Marks the request that {@code line} replies to, if it is a reply, as answered. */
+    /** Marks the request that {@code line} replies to, if it is a reply, as replied to. */
     private synchronized void answered(byte[] line) {
         JsonNode message;
         try {

@@ -30,14 +30,15 @@ public record SpendKey(
             long version) {
     }
 
-    /**
-     * The cycle that {@code current_spend} counts over: the spend limit's, else {@code TOTAL}.
-     */
+    /** Returns the cycle that {@code current_spend} counts over: the spend limit's, else TOTAL. */
     public Cycle spendCycle() {
         return settings.spendLimit().map(SpendKeySettings.SpendLimit::cycle).orElse(Cycle.TOTAL);
     }
 
-    /** The cycle that {@code current_requests} counts over: the request limit's, else TOTAL. */
+    /**
+     * Returns the cycle that {@code current_requests} counts over: the request limit's, else
+     * TOTAL.
+     */
     public Cycle requestCycle() {
         return settings.requestLimit().map(SpendKeySettings.RequestLimit::cycle)
                 .orElse(Cycle.TOTAL);

@@ -109,7 +109,7 @@ final class SpendKeyRows {
         try {
             return Optional.of(JSON.readValue(json, new TypeReference<List<String>>() { }));
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("spend_keys holds a list that is not JSON: " + json, e);
+            throw new IllegalStateException("spend_keys contains a list that is not valid JSON: " + json, e);
         }
     }
 

@@ -33,7 +33,7 @@ class LiveCheckoutSettingsTest {
     }
 
     @Test
-    void badStripeSettingStopsStartBeforeAnythingIsCreated(@TempDir Path parent) {
+    void badStripeSettingCreatesNothing(@TempDir Path parent) {
         Path dataDir = parent.resolve("data");
         Config config = Config.forTest(dataDir, Optional.empty(), TestServer.SANDBOX_KEY,
                 TestServer.LIVE_KEY, with("STRIPE_PUBLISHABLE_KEY", "sk_test_swapped"));

@@ -102,7 +102,7 @@ class ImplausibleUsageForwardTest {
     }
 
     @Test
-    void outputLimitCountsEveryChoiceAndTheLargestField() {
+    void outputLimitTimesChoices() {
         gateway.provider().on("/v1/chat/completions", Reply.json(200, reply(
                 "{\"prompt_tokens\":100,\"completion_tokens\":5000,\"total_tokens\":5100}")));
         GatewayServer.Subscriber customer = subscriber("1000");

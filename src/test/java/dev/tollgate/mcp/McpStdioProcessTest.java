@@ -150,7 +150,7 @@ class McpStdioProcessTest {
     }
 
     @Test
-    void repliesSentBeforeExitWhenInputClosesAtOnce() throws Exception {
+    void oneShotInputGetsAllReplies() throws Exception {
         // A one-shot script: every line at once, then end of input before any reply.
         send(INITIALIZE + "\n" + INITIALIZED + "\n"
                 + "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":"

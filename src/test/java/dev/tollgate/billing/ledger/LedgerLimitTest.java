@@ -123,7 +123,7 @@ class LedgerLimitTest extends BothDatabases {
         Ledger.Account account = newAccount("limit-float-" + database);
         append(account, Bucket.CYCLE, new Money(5));
         // On SQLite an overflowed sum, stored as a float as it was before balances were
-        // range-checked; PostgreSQL cannot hold that, so the smallest bigint stands in for it.
+        // range-checked. PostgreSQL cannot store that, so the test uses the smallest bigint.
         String corrupt = database == DatabaseKind.SQLITE ? "-1.799018034e19"
                 : String.valueOf(Long.MIN_VALUE);
         jdbi().useHandle(handle -> handle.createUpdate("UPDATE credit_balances SET cycle_balance = "
